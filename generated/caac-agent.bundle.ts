@@ -264,7 +264,7 @@ const bundle = {
           "400": {
             "description": "The request is malformed, violates the schema, or carries an unsupported `version`.",
             "content": {
-              "application/json": {
+              "application/problem+json": {
                 "schema": {
                   "type": "object",
                   "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
@@ -353,7 +353,7 @@ const bundle = {
               }
             },
             "content": {
-              "application/json": {
+              "application/problem+json": {
                 "schema": {
                   "type": "object",
                   "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
@@ -424,10 +424,241 @@ const bundle = {
               }
             }
           },
+          "405": {
+            "description": "The endpoint only answers `POST`.",
+            "headers": {
+              "Allow": {
+                "description": "The methods the endpoint accepts.",
+                "schema": {
+                  "type": "string",
+                  "example": "POST"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
+                  "additionalProperties": true,
+                  "required": [
+                    "title",
+                    "status"
+                  ],
+                  "properties": {
+                    "type": {
+                      "type": "string",
+                      "description": "A URI identifying the problem type.",
+                      "example": "about:blank"
+                    },
+                    "title": {
+                      "type": "string",
+                      "description": "A short summary of the problem.",
+                      "example": "Bad Request"
+                    },
+                    "status": {
+                      "type": "integer",
+                      "description": "The HTTP status code.",
+                      "example": 400
+                    },
+                    "detail": {
+                      "type": "string",
+                      "description": "What was wrong and what to do.",
+                      "example": "version must be one of: \"1.0\""
+                    },
+                    "errors": {
+                      "type": "array",
+                      "description": "Each invalid field with the rule it broke.",
+                      "items": {
+                        "type": "object",
+                        "description": "One invalid field of the request.",
+                        "additionalProperties": false,
+                        "required": [
+                          "field",
+                          "message"
+                        ],
+                        "properties": {
+                          "field": {
+                            "type": "string",
+                            "description": "A JSON Pointer to the invalid field.",
+                            "example": "/version"
+                          },
+                          "message": {
+                            "type": "string",
+                            "description": "The rule the field broke.",
+                            "example": "must be equal to one of the allowed values"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "wrong_method": {
+                    "summary": "A GET request",
+                    "value": {
+                      "type": "about:blank",
+                      "title": "Method Not Allowed",
+                      "status": 405,
+                      "detail": "Use POST; this endpoint does not answer GET."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The request body is larger than the endpoint accepts; the rest of it was not read.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
+                  "additionalProperties": true,
+                  "required": [
+                    "title",
+                    "status"
+                  ],
+                  "properties": {
+                    "type": {
+                      "type": "string",
+                      "description": "A URI identifying the problem type.",
+                      "example": "about:blank"
+                    },
+                    "title": {
+                      "type": "string",
+                      "description": "A short summary of the problem.",
+                      "example": "Bad Request"
+                    },
+                    "status": {
+                      "type": "integer",
+                      "description": "The HTTP status code.",
+                      "example": 400
+                    },
+                    "detail": {
+                      "type": "string",
+                      "description": "What was wrong and what to do.",
+                      "example": "version must be one of: \"1.0\""
+                    },
+                    "errors": {
+                      "type": "array",
+                      "description": "Each invalid field with the rule it broke.",
+                      "items": {
+                        "type": "object",
+                        "description": "One invalid field of the request.",
+                        "additionalProperties": false,
+                        "required": [
+                          "field",
+                          "message"
+                        ],
+                        "properties": {
+                          "field": {
+                            "type": "string",
+                            "description": "A JSON Pointer to the invalid field.",
+                            "example": "/version"
+                          },
+                          "message": {
+                            "type": "string",
+                            "description": "The rule the field broke.",
+                            "example": "must be equal to one of the allowed values"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "too_large": {
+                    "summary": "A body over the limit",
+                    "value": {
+                      "type": "about:blank",
+                      "title": "Content Too Large",
+                      "status": 413,
+                      "detail": "The request body exceeds 1048576 bytes."
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The request body is not `application/json`.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "type": "object",
+                  "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
+                  "additionalProperties": true,
+                  "required": [
+                    "title",
+                    "status"
+                  ],
+                  "properties": {
+                    "type": {
+                      "type": "string",
+                      "description": "A URI identifying the problem type.",
+                      "example": "about:blank"
+                    },
+                    "title": {
+                      "type": "string",
+                      "description": "A short summary of the problem.",
+                      "example": "Bad Request"
+                    },
+                    "status": {
+                      "type": "integer",
+                      "description": "The HTTP status code.",
+                      "example": 400
+                    },
+                    "detail": {
+                      "type": "string",
+                      "description": "What was wrong and what to do.",
+                      "example": "version must be one of: \"1.0\""
+                    },
+                    "errors": {
+                      "type": "array",
+                      "description": "Each invalid field with the rule it broke.",
+                      "items": {
+                        "type": "object",
+                        "description": "One invalid field of the request.",
+                        "additionalProperties": false,
+                        "required": [
+                          "field",
+                          "message"
+                        ],
+                        "properties": {
+                          "field": {
+                            "type": "string",
+                            "description": "A JSON Pointer to the invalid field.",
+                            "example": "/version"
+                          },
+                          "message": {
+                            "type": "string",
+                            "description": "The rule the field broke.",
+                            "example": "must be equal to one of the allowed values"
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "not_json": {
+                    "summary": "A form-encoded body",
+                    "value": {
+                      "type": "about:blank",
+                      "title": "Unsupported Media Type",
+                      "status": 415,
+                      "detail": "Send the conversation as application/json."
+                    }
+                  }
+                }
+              }
+            }
+          },
           "500": {
             "description": "The agent failed. CAAC treats this as no reply; prefer answering 200 with a handover.",
             "content": {
-              "application/json": {
+              "application/problem+json": {
                 "schema": {
                   "type": "object",
                   "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
@@ -514,7 +745,7 @@ const bundle = {
       "BadRequest": {
         "description": "The request is malformed, violates the schema, or carries an unsupported `version`.",
         "content": {
-          "application/json": {
+          "application/problem+json": {
             "schema": {
               "type": "object",
               "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
@@ -603,7 +834,7 @@ const bundle = {
           }
         },
         "content": {
-          "application/json": {
+          "application/problem+json": {
             "schema": {
               "type": "object",
               "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
@@ -674,10 +905,241 @@ const bundle = {
           }
         }
       },
+      "MethodNotAllowed": {
+        "description": "The endpoint only answers `POST`.",
+        "headers": {
+          "Allow": {
+            "description": "The methods the endpoint accepts.",
+            "schema": {
+              "type": "string",
+              "example": "POST"
+            }
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "type": "object",
+              "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
+              "additionalProperties": true,
+              "required": [
+                "title",
+                "status"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "description": "A URI identifying the problem type.",
+                  "example": "about:blank"
+                },
+                "title": {
+                  "type": "string",
+                  "description": "A short summary of the problem.",
+                  "example": "Bad Request"
+                },
+                "status": {
+                  "type": "integer",
+                  "description": "The HTTP status code.",
+                  "example": 400
+                },
+                "detail": {
+                  "type": "string",
+                  "description": "What was wrong and what to do.",
+                  "example": "version must be one of: \"1.0\""
+                },
+                "errors": {
+                  "type": "array",
+                  "description": "Each invalid field with the rule it broke.",
+                  "items": {
+                    "type": "object",
+                    "description": "One invalid field of the request.",
+                    "additionalProperties": false,
+                    "required": [
+                      "field",
+                      "message"
+                    ],
+                    "properties": {
+                      "field": {
+                        "type": "string",
+                        "description": "A JSON Pointer to the invalid field.",
+                        "example": "/version"
+                      },
+                      "message": {
+                        "type": "string",
+                        "description": "The rule the field broke.",
+                        "example": "must be equal to one of the allowed values"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "examples": {
+              "wrong_method": {
+                "summary": "A GET request",
+                "value": {
+                  "type": "about:blank",
+                  "title": "Method Not Allowed",
+                  "status": 405,
+                  "detail": "Use POST; this endpoint does not answer GET."
+                }
+              }
+            }
+          }
+        }
+      },
+      "ContentTooLarge": {
+        "description": "The request body is larger than the endpoint accepts; the rest of it was not read.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "type": "object",
+              "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
+              "additionalProperties": true,
+              "required": [
+                "title",
+                "status"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "description": "A URI identifying the problem type.",
+                  "example": "about:blank"
+                },
+                "title": {
+                  "type": "string",
+                  "description": "A short summary of the problem.",
+                  "example": "Bad Request"
+                },
+                "status": {
+                  "type": "integer",
+                  "description": "The HTTP status code.",
+                  "example": 400
+                },
+                "detail": {
+                  "type": "string",
+                  "description": "What was wrong and what to do.",
+                  "example": "version must be one of: \"1.0\""
+                },
+                "errors": {
+                  "type": "array",
+                  "description": "Each invalid field with the rule it broke.",
+                  "items": {
+                    "type": "object",
+                    "description": "One invalid field of the request.",
+                    "additionalProperties": false,
+                    "required": [
+                      "field",
+                      "message"
+                    ],
+                    "properties": {
+                      "field": {
+                        "type": "string",
+                        "description": "A JSON Pointer to the invalid field.",
+                        "example": "/version"
+                      },
+                      "message": {
+                        "type": "string",
+                        "description": "The rule the field broke.",
+                        "example": "must be equal to one of the allowed values"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "examples": {
+              "too_large": {
+                "summary": "A body over the limit",
+                "value": {
+                  "type": "about:blank",
+                  "title": "Content Too Large",
+                  "status": 413,
+                  "detail": "The request body exceeds 1048576 bytes."
+                }
+              }
+            }
+          }
+        }
+      },
+      "UnsupportedMediaType": {
+        "description": "The request body is not `application/json`.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "type": "object",
+              "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
+              "additionalProperties": true,
+              "required": [
+                "title",
+                "status"
+              ],
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "description": "A URI identifying the problem type.",
+                  "example": "about:blank"
+                },
+                "title": {
+                  "type": "string",
+                  "description": "A short summary of the problem.",
+                  "example": "Bad Request"
+                },
+                "status": {
+                  "type": "integer",
+                  "description": "The HTTP status code.",
+                  "example": 400
+                },
+                "detail": {
+                  "type": "string",
+                  "description": "What was wrong and what to do.",
+                  "example": "version must be one of: \"1.0\""
+                },
+                "errors": {
+                  "type": "array",
+                  "description": "Each invalid field with the rule it broke.",
+                  "items": {
+                    "type": "object",
+                    "description": "One invalid field of the request.",
+                    "additionalProperties": false,
+                    "required": [
+                      "field",
+                      "message"
+                    ],
+                    "properties": {
+                      "field": {
+                        "type": "string",
+                        "description": "A JSON Pointer to the invalid field.",
+                        "example": "/version"
+                      },
+                      "message": {
+                        "type": "string",
+                        "description": "The rule the field broke.",
+                        "example": "must be equal to one of the allowed values"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            "examples": {
+              "not_json": {
+                "summary": "A form-encoded body",
+                "value": {
+                  "type": "about:blank",
+                  "title": "Unsupported Media Type",
+                  "status": 415,
+                  "detail": "Send the conversation as application/json."
+                }
+              }
+            }
+          }
+        }
+      },
       "InternalServerError": {
         "description": "The agent failed. CAAC treats this as no reply; prefer answering 200 with a handover.",
         "content": {
-          "application/json": {
+          "application/problem+json": {
             "schema": {
               "type": "object",
               "description": "An RFC 9457 problem body describing why the request was not answered. Extension members are allowed, as RFC 9457 permits.",
