@@ -1,0 +1,173 @@
+import { createHmac } from "node:crypto";
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseUsers, startWidgetTestServer, type WidgetTestServer } from "./widget-test-server.js";
+
+const SECRET = "sk_unit_test_secret_value";
+const hmac = (userId: string, key = SECRET) => createHmac("sha256", key).update(userId).digest("hex");
+const dataAttribute = (html: string, name: string) => new RegExp(`${name}="([^"]*)"`).exec(html)?.[1];
+
+describe("startWidgetTestServer", () => {
+  let server: WidgetTestServer;
+  const bodies: string[] = [];
+  const get = async (path: string, init?: RequestInit) => {
+    const response = await fetch(`${server.url}${path}`, init);
+    const body = await response.text();
+    bodies.push(body);
+    return { status: response.status, headers: response.headers, body };
+  };
+
+  beforeAll(async () => {
+    server = await startWidgetTestServer({ token: "wgt_unit", secretKey: SECRET, port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it("listens on 127.0.0.1 by default", () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it("offers the seed's users on the home page, each with an invalid-hash variant", async () => {
+    const { status, headers, body } = await get("/");
+    expect(status).toBe(200);
+    expect(headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(headers.get("cache-control")).toBe("no-store");
+    expect([...body.matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      "/chat/john",
+      "/invalid/john",
+      "/chat/anna",
+      "/invalid/anna",
+      "/chat/guest",
+    ]);
+    expect(body).toContain("John (john@example.com)");
+    expect(body).toContain("Guest (no identification)");
+  });
+
+  it("signs each identified user's id with the secret key", async () => {
+    for (const id of ["john@example.com", "anna@example.com"]) {
+      const { body } = await get(`/chat/${id.split("@")[0]}`);
+      expect(dataAttribute(body, "data-token")).toBe("wgt_unit");
+      expect(dataAttribute(body, "data-user-id")).toBe(id);
+      expect(dataAttribute(body, "data-user-hash")).toBe(hmac(id));
+      expect(body).toContain("Identified user");
+    }
+  });
+
+  it("embeds the guest anonymously", async () => {
+    const { body } = await get("/chat/guest");
+    expect(body).toContain(
+      `<script src="https://widget.cavuer.com/embed.js" data-token="wgt_unit"></script>`,
+    );
+    expect(body).toContain("Anonymous visitor");
+  });
+
+  it("serves the invalid-hash variant with a well-formed wrong hash", async () => {
+    const { status, body } = await get("/invalid/anna");
+    expect(status).toBe(200);
+    const hash = dataAttribute(body, "data-user-hash");
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash).not.toBe(hmac("anna@example.com"));
+    expect(body).toContain("the message will not be sent");
+  });
+
+  it("answers unknown users, guests without identity, odd paths and other methods clearly", async () => {
+    expect(await get("/chat/nobody")).toMatchObject({
+      status: 404,
+      body: expect.stringContaining("&quot;nobody&quot;"),
+    });
+    expect(await get("/invalid/guest")).toMatchObject({
+      status: 404,
+      body: expect.stringContaining("is a guest"),
+    });
+    expect((await get("/chat/%E0%A4%A")).status).toBe(404);
+    expect((await get("/chat/john/extra")).status).toBe(404);
+    expect((await get("/constructor")).status).toBe(404);
+    expect((await get("/chat/__proto__")).status).toBe(404);
+    const post = await get("/", { method: "POST" });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
+    const head = await fetch(`${server.url}/chat/john`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+  });
+
+  it("never sends the secret key", () => {
+    expect(bodies.length).toBeGreaterThan(5);
+    for (const body of bodies) expect(body).not.toContain(SECRET);
+  });
+});
+
+describe("startWidgetTestServer refuses unsafe or impossible setups", () => {
+  it("without a secret key", async () => {
+    await expect(startWidgetTestServer({ token: "wgt_x", secretKey: "", port: 0 })).rejects.toThrow(
+      /Secret Key is missing/,
+    );
+  });
+
+  it("when the token is the secret key, without repeating it", async () => {
+    for (const [token, secretKey] of [
+      ["sk_live_123", "sk_live_other"],
+      ["same-value", "same-value"],
+    ] as const) {
+      const error = await startWidgetTestServer({ token, secretKey, port: 0 }).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/token looks like the Secret Key/);
+      expect(String(error)).not.toContain(secretKey);
+    }
+  });
+
+  it("with an empty token or a non-http script URL", async () => {
+    await expect(startWidgetTestServer({ token: "", secretKey: SECRET, port: 0 })).rejects.toThrow(/token/);
+    await expect(
+      startWidgetTestServer({ token: "wgt_x", secretKey: SECRET, port: 0, widgetSrc: "javascript:alert(1)" }),
+    ).rejects.toThrow(/http\(s\)/);
+  });
+
+  it("on a port in use, naming the port and the fix", async () => {
+    const first = await startWidgetTestServer({ token: "wgt_x", secretKey: SECRET, port: 0 });
+    const port = Number(new URL(first.url).port);
+    try {
+      await expect(startWidgetTestServer({ token: "wgt_x", secretKey: SECRET, port })).rejects.toThrow(
+        `port ${port} is already in use on 127.0.0.1; pick another with --port`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+});
+
+describe("WidgetTestServer.close", () => {
+  it("returns promptly even while a browser holds a keep-alive connection", async () => {
+    const server = await startWidgetTestServer({ token: "wgt_x", secretKey: SECRET, port: 0 });
+    await new Promise<void>((resolve, reject) => {
+      request(`${server.url}/`, { headers: { connection: "keep-alive" } }, (res) => {
+        res.resume();
+        res.on("end", resolve);
+      })
+        .on("error", reject)
+        .end();
+    });
+    const started = performance.now();
+    await server.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("parseUsers", () => {
+  it("accepts the seed's shape, defaulting a missing name to the id", () => {
+    expect(
+      parseUsers({ a: { id: "a@example.com", name: "A" }, b: { id: "b" }, g: null }, "users.json"),
+    ).toEqual({
+      a: { id: "a@example.com", name: "A" },
+      b: { id: "b", name: "b" },
+      g: null,
+    });
+  });
+
+  it("names the file and the entry that is wrong", () => {
+    expect(() => parseUsers([], "users.json")).toThrow(/users.json: expected an object/);
+    expect(() => parseUsers({}, "users.json")).toThrow(/users.json: lists no users/);
+    expect(() => parseUsers({ x: { name: "X" } }, "users.json")).toThrow(/users.json: "x" must be null/);
+    expect(() => parseUsers({ x: { id: "" } }, "users.json")).toThrow(/"x" must be null/);
+    expect(() => parseUsers({ x: "x@example.com" }, "users.json")).toThrow(/"x" must be null/);
+    expect(() => parseUsers({ x: { id: "x", name: 1 } }, "users.json")).toThrow(/"x".name must be a string/);
+  });
+});
