@@ -1,6 +1,5 @@
 // Proves the specs: every named example validates against its schema, the seed documents'
 // examples are all present, and invalid variants of them are rejected.
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   API_NAMES,
@@ -68,7 +67,7 @@ function requestSchema(api: ApiName, operationId: string): JsonObject {
 const isValid = (schema: JsonObject, value: unknown) => validatorFor(schema)(value);
 const clone = <T>(value: T): T => structuredClone(value);
 
-describe.each(available)("spec %s", (api) => {
+describe.each(API_NAMES)("spec %s", (api) => {
   const operations = listOperations(api);
 
   it("has operations with unique resource_verb operationIds and a summary each", () => {
@@ -144,7 +143,7 @@ function isRequired(schema: JsonObject, field: string): boolean {
 }
 
 describe("seed examples are present and invalid variants are rejected", () => {
-  it.runIf(available.includes("cavuer"))("cavuer: both request examples, and the group rule", () => {
+  it("cavuer: both request examples, and the group rule", () => {
     const user = example("cavuer", "custom_messages_send", "request", "user_chat");
     expect(user).toEqual({
       chatId: "unique-chat-123",
@@ -173,149 +172,137 @@ describe("seed examples are present and invalid variants are rejected", () => {
     expect(isValid(schema, { content: { text: "no chat id" } })).toBe(false);
   });
 
-  it.runIf(available.includes("fifthelement"))(
-    "fifthelement: the documented bodies, errors and stream",
-    () => {
-      expect(example("fifthelement", "chat_send", "request", "basic_chat")).toEqual({
-        message: "What are your business hours?",
-        stream: false,
-      });
-      expect(example("fifthelement", "chat_send", "request", "continue_conversation")).toEqual({
-        message: "Can you elaborate on that?",
-        stream: false,
+  it("fifthelement: the documented bodies, errors and stream", () => {
+    expect(example("fifthelement", "chat_send", "request", "basic_chat")).toEqual({
+      message: "What are your business hours?",
+      stream: false,
+    });
+    expect(example("fifthelement", "chat_send", "request", "continue_conversation")).toEqual({
+      message: "Can you elaborate on that?",
+      stream: false,
+      conversationId: "conv_abc123",
+    });
+    expect(example("fifthelement", "chat_send", "request", "new_conversation")).toEqual({
+      message: "Hello",
+      conversationId: null,
+    });
+    expect(example("fifthelement", "chat_send", "200", "success")).toEqual({
+      data: {
+        response: "AI agent's response text",
         conversationId: "conv_abc123",
-      });
-      expect(example("fifthelement", "chat_send", "request", "new_conversation")).toEqual({
-        message: "Hello",
-        conversationId: null,
-      });
-      expect(example("fifthelement", "chat_send", "200", "success")).toEqual({
-        data: {
-          response: "AI agent's response text",
-          conversationId: "conv_abc123",
-          metadata: { model: "gpt-4", tokens: 150 },
-        },
-        error: null,
-      });
-      const errors: Record<string, [string, string]> = {
-        "400": ["ValidationError", "Message field is required"],
-        "401": ["UnauthorizedError", "Invalid or missing API token"],
-        "404": ["NotFoundError", "Agent with slug 'support-agent' not found"],
-      };
-      const op = listOperations("fifthelement").find((o) => o.operationId === "chat_send");
-      for (const [status, [name, message]] of Object.entries(errors)) {
-        const examples = Object.values(
-          op?.raw.responses[status]?.content?.["application/json"]?.examples ?? {},
-        );
-        expect(examples.map((e) => e.value)).toContainEqual({
-          data: null,
-          error: { name, message, details: {} },
-        });
-      }
-      const stream = op?.raw.responses["200"]?.content?.["text/event-stream"]?.example;
-      expect(String(stream).match(/^data: .*$/gm)).toEqual([
-        'data: {"chunk": "Hello"}',
-        'data: {"chunk": " there!"}',
-        'data: {"chunk": " How"}',
-        'data: {"chunk": " can"}',
-        'data: {"chunk": " I"}',
-        'data: {"chunk": " help"}',
-        'data: {"chunk": "?"}',
-        "data: [DONE]",
-      ]);
-      const schema = requestSchema("fifthelement", "chat_send");
-      expect(isValid(schema, { stream: true })).toBe(false);
-      expect(isValid(schema, { message: "hi", conversationId: 42 })).toBe(false);
-      expect(isValid(schema, { message: "hi", async: "yes" })).toBe(false);
-    },
-  );
-
-  it.runIf(available.includes("caac-agent"))(
-    "caac-agent: the documented request and reply; version 1.0 only",
-    () => {
-      const request = example("caac-agent", "ai_agent_reply", "request", "seed") as JsonObject;
-      expect(request.conversation_id).toBe(98765);
-      expect(request.messages).toEqual([
-        {
-          message_type: "text",
-          message_uuid: "550e8400-e29b-41d4-a716-446655440000",
-          sender_id: 12345,
-          sender_type: "member",
-          text: "I would like to know more about your products",
-          timestamp: "2025-05-21T05:06:00Z",
-        },
-      ]);
-      expect(request.participants).toEqual({
-        members: [
-          {
-            channel_id: 12345,
-            channel_member_id: "U1234567890abcdef1234567890abcdef",
-            channel_type: "line",
-            external_member_id: "string",
-            member_id: 67890,
-          },
-        ],
-      });
-      const reply = example("caac-agent", "ai_agent_reply", "200", "seed") as JsonObject;
-      expect(String(reply.reply_text)).toMatch(/^Hello! Thank you for your inquiry about our products\./);
-      const schema = requestSchema("caac-agent", "ai_agent_reply");
-      expect(isValid(schema, { ...request, version: "2.0" })).toBe(false);
-      expect(isValid(schema, { ...request, conversation_id: 0 })).toBe(true);
-      expect(isValid(schema, { ...request, conversation_id: "98765" })).toBe(false);
-      const { messages: _, ...withoutMessages } = request;
-      expect(isValid(schema, withoutMessages)).toBe(false);
-      expect(loadBundle("caac-agent").info).toMatchObject({
-        "x-caac-timeout-seconds": 45,
-        "x-caac-handover-marker": "<HUMAN_HANDOVER>",
-      });
-    },
-  );
-
-  it.runIf(available.includes("chataibot"))(
-    "chataibot: the documented bodies; a visitor id is mandatory",
-    () => {
-      const start = example("chataibot", "conversations_create", "request", "seed") as JsonObject;
-      expect(start).toMatchObject({
-        channel: "API",
-        message: { data: { body: "Hello" }, type: "text" },
-        from: { type: "VISITOR" },
-      });
-      const response = example("chataibot", "conversations_create", "200", "seed") as JsonObject;
-      expect(response).toMatchObject({
-        ok: true,
-        conversation: { created_at: "2025-02-10 20:21:03.913000" },
-        contact: { phone: "9999999999" },
-      });
-      expect(example("chataibot", "conversation_messages_create", "200", "seed")).toEqual({
-        ok: true,
-        message_id: "6HRBshHEcV8P103039226478taGDJQxC",
-      });
-      const schema = requestSchema("chataibot", "conversations_create");
-      expect(isValid(schema, { ...start, from: { type: "VISITOR" } })).toBe(false);
-      expect(isValid(schema, { ...start, message: { data: { body: "" }, type: "text" } })).toBe(false);
-    },
-  );
-
-  it.runIf(available.includes("caac"))(
-    "caac: page sizes are 1 to 1000, default 100, on every paginated list",
-    () => {
-      const lists = listOperations("caac").filter((op) =>
-        (op.raw.parameters ?? []).some((p) => p.name === "limit"),
+        metadata: { model: "gpt-4", tokens: 150 },
+      },
+      error: null,
+    });
+    const errors: Record<string, [string, string]> = {
+      "400": ["ValidationError", "Message field is required"],
+      "401": ["UnauthorizedError", "Invalid or missing API token"],
+      "404": ["NotFoundError", "Agent with slug 'support-agent' not found"],
+    };
+    const op = listOperations("fifthelement").find((o) => o.operationId === "chat_send");
+    for (const [status, [name, message]] of Object.entries(errors)) {
+      const examples = Object.values(
+        op?.raw.responses[status]?.content?.["application/json"]?.examples ?? {},
       );
-      expect(lists.length).toBeGreaterThanOrEqual(3);
-      for (const op of lists) {
-        const limit = op.raw.parameters?.find((p) => p.name === "limit");
-        expect(limit?.schema.default, op.operationId).toBe(100);
-        expect(isValid(limit?.schema ?? {}, 1001), `${op.operationId} limit 1001`).toBe(false);
-        expect(isValid(limit?.schema ?? {}, 0), `${op.operationId} limit 0`).toBe(false);
-        expect(isValid(limit?.schema ?? {}, 1000), `${op.operationId} limit 1000`).toBe(true);
-        const names = (op.raw.parameters ?? []).map((p) => p.name);
-        expect(names).toEqual(expect.arrayContaining(["cursor", "after", "before"]));
-      }
-    },
-  );
+      expect(examples.map((e) => e.value)).toContainEqual({
+        data: null,
+        error: { name, message, details: {} },
+      });
+    }
+    const stream = op?.raw.responses["200"]?.content?.["text/event-stream"]?.example;
+    expect(String(stream).match(/^data: .*$/gm)).toEqual([
+      'data: {"chunk": "Hello"}',
+      'data: {"chunk": " there!"}',
+      'data: {"chunk": " How"}',
+      'data: {"chunk": " can"}',
+      'data: {"chunk": " I"}',
+      'data: {"chunk": " help"}',
+      'data: {"chunk": "?"}',
+      "data: [DONE]",
+    ]);
+    const schema = requestSchema("fifthelement", "chat_send");
+    expect(isValid(schema, { stream: true })).toBe(false);
+    expect(isValid(schema, { message: "hi", conversationId: 42 })).toBe(false);
+    expect(isValid(schema, { message: "hi", async: "yes" })).toBe(false);
+  });
 
-  it.runIf(available.includes("caac"))("caac: every operation marks its path as inferred", () => {
+  it("caac-agent: the documented request and reply; version 1.0 only", () => {
+    const request = example("caac-agent", "ai_agent_reply", "request", "seed") as JsonObject;
+    expect(request.conversation_id).toBe(98765);
+    expect(request.messages).toEqual([
+      {
+        message_type: "text",
+        message_uuid: "550e8400-e29b-41d4-a716-446655440000",
+        sender_id: 12345,
+        sender_type: "member",
+        text: "I would like to know more about your products",
+        timestamp: "2025-05-21T05:06:00Z",
+      },
+    ]);
+    expect(request.participants).toEqual({
+      members: [
+        {
+          channel_id: 12345,
+          channel_member_id: "U1234567890abcdef1234567890abcdef",
+          channel_type: "line",
+          external_member_id: "string",
+          member_id: 67890,
+        },
+      ],
+    });
+    const reply = example("caac-agent", "ai_agent_reply", "200", "seed") as JsonObject;
+    expect(String(reply.reply_text)).toMatch(/^Hello! Thank you for your inquiry about our products\./);
+    const schema = requestSchema("caac-agent", "ai_agent_reply");
+    expect(isValid(schema, { ...request, version: "2.0" })).toBe(false);
+    expect(isValid(schema, { ...request, conversation_id: 0 })).toBe(true);
+    expect(isValid(schema, { ...request, conversation_id: "98765" })).toBe(false);
+    const { messages: _, ...withoutMessages } = request;
+    expect(isValid(schema, withoutMessages)).toBe(false);
+    expect(loadBundle("caac-agent").info).toMatchObject({
+      "x-caac-timeout-seconds": 45,
+      "x-caac-handover-marker": "<HUMAN_HANDOVER>",
+    });
+  });
+
+  it("chataibot: the documented bodies; a visitor id is mandatory", () => {
+    const start = example("chataibot", "conversations_create", "request", "seed") as JsonObject;
+    expect(start).toMatchObject({
+      channel: "API",
+      message: { data: { body: "Hello" }, type: "text" },
+      from: { type: "VISITOR" },
+    });
+    const response = example("chataibot", "conversations_create", "200", "seed") as JsonObject;
+    expect(response).toMatchObject({
+      ok: true,
+      conversation: { created_at: "2025-02-10 20:21:03.913000" },
+      contact: { phone: "9999999999" },
+    });
+    expect(example("chataibot", "conversation_messages_create", "200", "seed")).toEqual({
+      ok: true,
+      message_id: "6HRBshHEcV8P103039226478taGDJQxC",
+    });
+    const schema = requestSchema("chataibot", "conversations_create");
+    expect(isValid(schema, { ...start, from: { type: "VISITOR" } })).toBe(false);
+    expect(isValid(schema, { ...start, message: { data: { body: "" }, type: "text" } })).toBe(false);
+  });
+
+  it("caac: page sizes are 1 to 1000, default 100, on every paginated list", () => {
+    const lists = listOperations("caac").filter((op) =>
+      (op.raw.parameters ?? []).some((p) => p.name === "limit"),
+    );
+    expect(lists.length).toBeGreaterThanOrEqual(3);
+    for (const op of lists) {
+      const limit = op.raw.parameters?.find((p) => p.name === "limit");
+      expect(limit?.schema.default, op.operationId).toBe(100);
+      expect(isValid(limit?.schema ?? {}, 1001), `${op.operationId} limit 1001`).toBe(false);
+      expect(isValid(limit?.schema ?? {}, 0), `${op.operationId} limit 0`).toBe(false);
+      expect(isValid(limit?.schema ?? {}, 1000), `${op.operationId} limit 1000`).toBe(true);
+      const names = (op.raw.parameters ?? []).map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(["cursor", "after", "before"]));
+    }
+  });
+
+  it("caac: every operation marks its path as inferred", () => {
     for (const op of listOperations("caac")) {
       expect(op.raw["x-inferred-path"], op.operationId).toBe(true);
     }
