@@ -14,10 +14,6 @@ import {
   validatorFor,
 } from "../contract-tests/support/openapi.js";
 
-const available = API_NAMES.filter((api) =>
-  existsSync(new URL(`../generated/${api}.bundle.json`, import.meta.url)),
-);
-
 type NamedExample = { where: string; schema: JsonObject; value: Json };
 
 function mediaExamples(where: string, media: MediaType): NamedExample[] {
