@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { AuthenticationError, InternalServerError, ValidationError } from "../core/index.js";
+import { json, recordingFetch } from "../test-support/recording-fetch.js";
+import { createCavuerClient } from "./index.js";
+
+const apiKey = "cav_live_SECRET_1234567890";
+
+describe("createCavuerClient().sendMessage", () => {
+  it("posts the body to the channel's send URL with the API key header", async () => {
+    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const client = createCavuerClient({ apiKey, fetch });
+    const body = { chatId: "unique-chat-123", content: { text: "Hello!" }, chatType: "user" as const };
+    await expect(client.sendMessage("chan-1", body)).resolves.toBeUndefined();
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.method).toBe("POST");
+    expect(requests[0]?.url).toBe("https://api.cavuer.com/custom/chan-1/send");
+    expect(requests[0]?.headers.get("x-cavuer-api-key")).toBe(apiKey);
+    expect(JSON.parse(requests[0]?.body ?? "")).toEqual(body);
+  });
+
+  it.each([
+    ["chatId", { content: { text: "hi" } }, "chatId: required"],
+    ["content", { chatId: "c", content: {} }, "content: must carry text or url"],
+    ["participantId", { chatId: "g", content: { text: "hi" }, chatType: "group" }, "participantId: required"],
+    [
+      "chatType",
+      { chatId: "g", content: { text: "hi" }, chatType: "channel" },
+      'chatType: must be "user" or "group"',
+    ],
+  ])("rejects a body with a bad %s before any request", async (_field, body, message) => {
+    const { fetch, requests } = recordingFetch(() => new Response(null));
+    const client = createCavuerClient({ apiKey, fetch });
+    // Deliberately wrong bodies: the runtime check must catch what the types would.
+    const error = await client.sendMessage("chan-1", body as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(String(error)).toContain(message);
+    expect(requests).toHaveLength(0);
+  });
+
+  it("throws AuthenticationError on 401 without the key in the error", async () => {
+    const { fetch } = recordingFetch(() => json({ message: `invalid key ${apiKey}` }, 401));
+    const client = createCavuerClient({ apiKey, fetch });
+    const error = await client
+      .sendMessage("c", { chatId: "c", content: { text: "t" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(`${String(error)} ${(error as Error).stack} ${JSON.stringify(error)}`).not.toContain(apiKey);
+  });
+
+  it("does not resend a message after a 500 (no silent duplicates)", async () => {
+    const { fetch, requests } = recordingFetch(() => new Response("oops", { status: 500 }));
+    const client = createCavuerClient({ apiKey, fetch, maxRetries: 3 });
+    const error = await client
+      .sendMessage("c", { chatId: "c", content: { text: "t" } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("resends after a 429, which says the message was not processed", async () => {
+    const { fetch, requests } = recordingFetch((_r, i) =>
+      i === 0 ? new Response(null, { status: 429, headers: { "retry-after-ms": "1" } }) : new Response(null),
+    );
+    const client = createCavuerClient({ apiKey, fetch });
+    await client.sendMessage("c", { chatId: "c", content: { url: "https://example.com/a.pdf" } });
+    expect(requests).toHaveLength(2);
+  });
+});

@@ -1,0 +1,31 @@
+/** An injected `fetch` for client tests: records every request and answers from a handler. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  body: string;
+}
+
+export function recordingFetch(
+  respond: (request: RecordedRequest, index: number) => Response | Promise<Response>,
+) {
+  const requests: RecordedRequest[] = [];
+  const fetch = async (input: Request) => {
+    const recorded = {
+      method: input.method,
+      url: input.url,
+      headers: new Headers(input.headers),
+      body: input.body ? await input.text() : "",
+    };
+    requests.push(recorded);
+    return respond(recorded, requests.length - 1);
+  };
+  return { fetch, requests };
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
