@@ -1,0 +1,289 @@
+import { describe, expect, it, vi } from "vitest";
+import type { Agent } from "./agent.js";
+import { createAgentHandler, DEFAULT_DEADLINE_MS, DEFAULT_FALLBACK, type Logger } from "./handler.js";
+import { HUMAN_HANDOVER } from "./handover.js";
+import { responseValidator } from "./spec.js";
+import { caacRequest, healthBody, seedBody, TOKEN } from "./test-helpers.js";
+
+const echo: Agent = (conversation) => `You said: ${conversation.messages.at(-1)?.text ?? "nothing"}`;
+
+function setup(options: Partial<Parameters<typeof createAgentHandler>[0]> = {}) {
+  const logs: string[] = [];
+  const logger: Logger = {
+    error: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
+    warn: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
+  };
+  const handler = createAgentHandler({ token: TOKEN, agent: echo, logger, ...options } as Parameters<
+    typeof createAgentHandler
+  >[0]);
+  return { handler, logs };
+}
+
+async function read(response: Response) {
+  const body = (await response.json()) as Record<string, unknown>;
+  const validate = responseValidator(response.status, response.headers.get("content-type"));
+  expect(validate, `status ${response.status} is documented with its content type`).toBeDefined();
+  expect(validate?.(body), JSON.stringify(validate?.errors)).toBe(true);
+  return body;
+}
+
+describe("createAgentHandler", () => {
+  it("answers a valid conversation with the agent's reply as application/json", async () => {
+    const { handler } = setup();
+    const response = await handler(caacRequest());
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await read(response)).toEqual({
+      reply_text: "You said: I would like to know more about your products",
+    });
+  });
+
+  it("gives the agent typed camelCase input and the raw body", async () => {
+    const agent = vi.fn<Agent>(() => "ok");
+    const { handler } = setup({ agent });
+    await handler(caacRequest());
+    const [conversation, context] = agent.mock.calls[0] ?? [];
+    expect(conversation).toMatchObject({
+      conversationId: 98765,
+      orgUuid: seedBody.org_uuid,
+      prompt: seedBody.prompt,
+      participants: seedBody.participants,
+      raw: seedBody,
+    });
+    expect(conversation?.messages).toHaveLength(1);
+    expect(context?.signal.aborted).toBe(false);
+  });
+
+  it("accepts { replyText } replies", async () => {
+    const { handler } = setup({ agent: async () => ({ replyText: "hi" }) });
+    expect(await read(await handler(caacRequest()))).toEqual({ reply_text: "hi" });
+  });
+
+  it("answers 405 with Allow: POST for other methods", async () => {
+    const { handler } = setup();
+    for (const method of ["GET", "PUT", "DELETE", "PATCH"]) {
+      const response = await handler(caacRequest(seedBody, { method }));
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe("POST");
+      expect((await read(response)).status).toBe(405);
+    }
+  });
+
+  it("answers 401 with WWW-Authenticate for a missing, wrong or malformed token", async () => {
+    const { handler } = setup();
+    for (const init of [
+      { token: null },
+      { token: "wrong" },
+      { token: `${TOKEN}x` },
+      { token: TOKEN.slice(0, -1) },
+      { token: null, headers: { authorization: TOKEN } },
+      { token: null, headers: { authorization: `Basic ${TOKEN}` } },
+    ]) {
+      const response = await handler(caacRequest(seedBody, init));
+      expect(response.status, JSON.stringify(init)).toBe(401);
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="caac-ai-agent"');
+      const body = await read(response);
+      expect(JSON.stringify(body)).not.toContain(TOKEN);
+    }
+  });
+
+  it("accepts every token during rotation", async () => {
+    const { handler } = setup({ token: undefined, tokens: ["old-token", "new-token"] });
+    expect((await handler(caacRequest(seedBody, { token: "old-token" }))).status).toBe(200);
+    expect((await handler(caacRequest(seedBody, { token: "new-token" }))).status).toBe(200);
+    expect((await handler(caacRequest(seedBody, { token: "other-token" }))).status).toBe(401);
+  });
+
+  it("refuses to start without a token", () => {
+    expect(() => createAgentHandler({ tokens: [], agent: echo })).toThrow(/token/);
+    expect(() => createAgentHandler({ token: "", agent: echo })).toThrow(/token/);
+  });
+
+  it("answers 415 for a body that is not JSON", async () => {
+    const { handler } = setup();
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", ""]) {
+      const response = await handler(caacRequest(seedBody, { headers: { "content-type": type } }));
+      expect(response.status, type).toBe(415);
+      await read(response);
+    }
+    const charset = await handler(
+      caacRequest(seedBody, { headers: { "content-type": "application/json; charset=utf-8" } }),
+    );
+    expect(charset.status).toBe(200);
+  });
+
+  it("answers 413 from Content-Length without reading the body", async () => {
+    const { handler } = setup({ maxBodyBytes: 100 });
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(50));
+      },
+    });
+    const request = new Request("http://agent.test/", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        "content-type": "application/json",
+        "content-length": "5000",
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const response = await handler(request);
+    expect(response.status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(1);
+    await read(response);
+  });
+
+  it("answers 413 once a streamed body passes the limit and stops reading it", async () => {
+    const { handler } = setup({ maxBodyBytes: 1000 });
+    let pulled = 0;
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(300));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const request = new Request("http://agent.test/", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const response = await handler(request);
+    expect(response.status).toBe(413);
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThan(10);
+  });
+
+  it("answers 400 naming the problem for malformed JSON", async () => {
+    const { handler } = setup();
+    const response = await handler(caacRequest(undefined, { raw: '{"messages": [' }));
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const body = await read(response);
+    expect(body.detail).toMatch(/not valid JSON/);
+  });
+
+  it("answers 400 naming each bad field for schema violations", async () => {
+    const { handler } = setup();
+    const { participants: _dropped, ...rest } = seedBody;
+    const bad = { ...rest, conversation_id: -1, messages: [{ text: 5, timestamp: "soon" }] };
+    const response = await handler(caacRequest(bad));
+    expect(response.status).toBe(400);
+    const body = await read(response);
+    const fields = (body.errors as { field: string }[]).map((error) => error.field).sort();
+    expect(fields).toEqual([
+      "/conversation_id",
+      "/messages/0/text",
+      "/messages/0/timestamp",
+      "/participants",
+    ]);
+  });
+
+  it("answers 400 naming the supported versions for another version", async () => {
+    const { handler } = setup();
+    const response = await handler(caacRequest({ ...seedBody, version: "2.0" }));
+    expect(response.status).toBe(400);
+    const body = await read(response);
+    expect(body.detail).toBe('Unsupported version "2.0"; supported versions: "1.0".');
+    expect(body.errors).toEqual([{ field: "/version", message: 'must be one of: "1.0"' }]);
+  });
+
+  it("answers health checks (conversation_id 0) at once without calling the agent", async () => {
+    const agent = vi.fn<Agent>(() => "should not be called");
+    const { handler } = setup({ agent });
+    const response = await handler(caacRequest(healthBody));
+    expect(response.status).toBe(200);
+    expect(await read(response)).toEqual({ reply_text: "OK" });
+    expect(agent).not.toHaveBeenCalled();
+  });
+
+  it("answers with the fallback within the deadline and aborts the agent's signal", async () => {
+    let signal: AbortSignal | undefined;
+    const { handler, logs } = setup({
+      deadlineMs: 200,
+      agent: (_conversation, context) => {
+        signal = context.signal;
+        return new Promise<string>(() => {});
+      },
+    });
+    const started = performance.now();
+    const response = await handler(caacRequest());
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(200 + 100);
+    expect(await read(response)).toEqual({ reply_text: DEFAULT_FALLBACK });
+    expect(DEFAULT_FALLBACK).toContain(HUMAN_HANDOVER);
+    expect(signal?.aborted).toBe(true);
+    expect(logs.join("\n")).toMatch(/missed the deadline/);
+  });
+
+  it("defaults the deadline to CAAC's 45 s minus a 5 s margin", () => {
+    expect(DEFAULT_DEADLINE_MS).toBe(40_000);
+  });
+
+  it("answers with the fallback, and logs the error, when the agent throws", async () => {
+    const { handler, logs } = setup({
+      agent: () => {
+        throw new Error(`upstream said no to Bearer ${TOKEN}`);
+      },
+    });
+    const response = await handler(caacRequest());
+    expect(await read(response)).toEqual({ reply_text: DEFAULT_FALLBACK });
+    expect(logs.join("\n")).toMatch(/agent threw.*upstream said no/);
+    expect(logs.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("answers with the fallback when the agent's reply is unusable", async () => {
+    for (const reply of ["", "   ", 42, null, undefined, { replyText: 7 }, { text: "x" }, ["x"]]) {
+      const { handler, logs } = setup({ agent: () => reply as never });
+      const response = await handler(caacRequest());
+      expect(await read(response), JSON.stringify(reply)).toEqual({ reply_text: DEFAULT_FALLBACK });
+      expect(logs.join("\n")).toMatch(/no usable reply/);
+    }
+  });
+
+  it("uses a custom fallback, as text or per reason", async () => {
+    const text = setup({ agent: () => Promise.reject(new Error("x")), fallback: "Busy. <HUMAN_HANDOVER>" });
+    expect(await read(await text.handler(caacRequest()))).toEqual({ reply_text: "Busy. <HUMAN_HANDOVER>" });
+    const perReason = setup({ agent: () => "", fallback: (reason) => `fallback: ${reason}` });
+    expect(await read(await perReason.handler(caacRequest()))).toEqual({
+      reply_text: "fallback: invalid_reply",
+    });
+  });
+
+  it("never logs the token, whatever fails", async () => {
+    const { handler, logs } = setup({ agent: () => Promise.reject(new Error(TOKEN)), deadlineMs: 50 });
+    await handler(caacRequest());
+    await handler(caacRequest(seedBody, { token: `${TOKEN}-wrong` }));
+    await handler(caacRequest(undefined, { raw: TOKEN }));
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("aborts the agent when the caller goes away", async () => {
+    let signal: AbortSignal | undefined;
+    const { handler } = setup({
+      agent: (_conversation, context) => {
+        signal = context.signal;
+        return new Promise<string>((resolve) =>
+          context.signal.addEventListener("abort", () => resolve("late")),
+        );
+      },
+    });
+    const caller = new AbortController();
+    const request = new Request(caacRequest(), { signal: caller.signal });
+    const pending = handler(request);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    caller.abort();
+    await pending;
+    expect(signal?.aborted).toBe(true);
+  });
+});

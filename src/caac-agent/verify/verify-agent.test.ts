@@ -1,0 +1,183 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, describe, expect, it } from "vitest";
+import { createFifthElementBridgeAgent, type FifthElementChat } from "../fifthelement-bridge.js";
+import { createAgentHandler } from "../handler.js";
+import { createKnowledgeAgent } from "../knowledge-agent.js";
+import { serveAgent } from "../serve.js";
+import { validateRequest } from "../spec.js";
+import { TOKEN } from "../test-helpers.js";
+import { formatReport, formatReportJson } from "./format.js";
+import { CHECKS, type VerifyReport, verifyAgent } from "./verify-agent.js";
+
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close()));
+});
+
+const failed = (report: VerifyReport) => report.checks.filter((check) => !check.ok).map((check) => check.id);
+
+describe("verifyAgent against our own runtime", () => {
+  it("passes every check with the knowledge agent", async () => {
+    const server = await serveAgent(createAgentHandler({ token: TOKEN, agent: createKnowledgeAgent() }), {
+      port: 0,
+    });
+    closers.push(server.close);
+    const report = await verifyAgent({ url: `${server.url}caac/ai-agent`, token: TOKEN, deadlineSeconds: 5 });
+    expect(failed(report), formatReport(report)).toEqual([]);
+    expect(report.checks.map((check) => check.id)).toEqual(Object.keys(CHECKS));
+    expect(report.requests).toBeLessThan(60);
+  });
+
+  it("passes every check with the Fifth Element bridge (fake upstream)", async () => {
+    let turn = 0;
+    const chat: FifthElementChat = async (_slug, body) => ({
+      response: `Upstream answer to: ${body.message.slice(0, 40)}`,
+      conversationId: body.conversationId ?? `fe-${++turn}`,
+    });
+    const agent = createFifthElementBridgeAgent({ chat, slug: "support" });
+    const server = await serveAgent(createAgentHandler({ token: TOKEN, agent }), { port: 0 });
+    closers.push(server.close);
+    const report = await verifyAgent({ url: server.url, token: TOKEN, deadlineSeconds: 5, seed: 42 });
+    expect(failed(report), formatReport(report)).toEqual([]);
+  });
+
+  it("is deterministic for a seed and never prints the token", async () => {
+    const sent: string[][] = [[], []];
+    const run = async (index: 0 | 1) => {
+      const record: typeof fetch = async (_url, init) => {
+        sent[index]?.push(String(init?.body));
+        return new Response(JSON.stringify({ reply_text: `token is ${TOKEN}` }), {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        });
+      };
+      return verifyAgent({ url: "http://agent.test/", token: TOKEN, seed: 7, fetch: record });
+    };
+    const [first] = await Promise.all([run(0), run(1)]);
+    expect(sent[0]?.sort()).toEqual(sent[1]?.sort());
+    expect(formatReport(first)).not.toContain(TOKEN);
+    expect(formatReportJson(first)).not.toContain(TOKEN);
+  });
+});
+
+type Defects = {
+  anyToken?: boolean;
+  serverErrorOnBadJson?: boolean;
+  wrongShape?: boolean;
+  slowMs?: number;
+  ignoresVersion?: boolean;
+  badMarker?: boolean;
+  status422?: boolean;
+};
+
+/** A plain node:http agent, correct unless told otherwise: the servers a customer might write. */
+async function brokenServer(defects: Defects): Promise<string> {
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (!defects.anyToken && req.headers.authorization !== `Bearer ${TOKEN}`)
+        return send(401, { error: "auth" });
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        return send(defects.serverErrorOnBadJson ? 500 : 400, { error: "json" });
+      }
+      const invalid = defects.status422 ? 422 : 400;
+      if (!defects.ignoresVersion && body?.version !== "1.0") return send(invalid, { error: "version" });
+      if (
+        !validateRequest(body) &&
+        !(defects.ignoresVersion && validateRequest({ ...body, version: "1.0" }))
+      ) {
+        return send(invalid, { error: "schema" });
+      }
+      const reply = defects.badMarker ? "Connecting you <HUMAN HANDOVER>" : "Hello!";
+      const answer = () => send(200, defects.wrongShape ? { reply } : { reply_text: reply });
+      if (defects.slowMs) setTimeout(answer, defects.slowMs);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+describe("verifyAgent against broken servers", () => {
+  it("passes the reference server the broken ones are derived from", async () => {
+    const report = await verifyAgent({ url: await brokenServer({}), token: TOKEN, deadlineSeconds: 5 });
+    expect(failed(report), formatReport(report)).toEqual([]);
+  });
+
+  it("reports a server that accepts any token as ignored auth", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ anyToken: true }), token: TOKEN });
+    expect(failed(report)).toEqual(["missing_token_rejected", "wrong_token_rejected"]);
+    expect(report.checks.find((check) => check.id === "missing_token_rejected")?.reason).toMatch(
+      /no Authorization header: got 200, expected 401/,
+    );
+  });
+
+  it("reports a 500 on malformed JSON", async () => {
+    const report = await verifyAgent({
+      url: await brokenServer({ serverErrorOnBadJson: true }),
+      token: TOKEN,
+    });
+    expect(failed(report)).toEqual(["malformed_json_rejected", "not_a_server_error"]);
+  });
+
+  it("reports a reply of the wrong shape", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ wrongShape: true }), token: TOKEN });
+    expect(failed(report)).toEqual(["response_schema_conformance", "health_check_answered"]);
+    expect(report.checks.find((check) => check.id === "response_schema_conformance")?.reason).toMatch(
+      /must have required property 'reply_text'/,
+    );
+  });
+
+  it("reports a server too slow for the deadline", async () => {
+    const report = await verifyAgent({
+      url: await brokenServer({ slowMs: 1000 }),
+      token: TOKEN,
+      deadlineSeconds: 0.3,
+    });
+    expect(failed(report)).toContain("max_response_time");
+    expect(report.checks.find((check) => check.id === "max_response_time")?.reason).toMatch(
+      /deadline 300 ms/,
+    );
+    expect(report.checks.find((check) => check.id === "seed_accepted")?.reason).toMatch(
+      /no answer within 0.3 s/,
+    );
+    // Rejections are fast, so those checks still pass.
+    expect(failed(report)).not.toContain("missing_token_rejected");
+  });
+
+  it("reports a server that ignores the version", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ ignoresVersion: true }), token: TOKEN });
+    expect(failed(report)).toContain("unsupported_version_rejected");
+    expect(failed(report)).not.toContain("seed_accepted");
+  });
+
+  it("reports a malformed handover marker", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ badMarker: true }), token: TOKEN });
+    expect(failed(report)).toEqual(["handover_marker_well_formed"]);
+  });
+
+  it("reports undocumented status codes", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ status422: true }), token: TOKEN });
+    expect(failed(report)).toEqual(["status_code_conformance"]);
+  });
+
+  it("reports an unreachable server on every check that needs an answer, without throwing", async () => {
+    const report = await verifyAgent({ url: "http://127.0.0.1:9/", token: TOKEN, deadlineSeconds: 2 });
+    expect(report.ok).toBe(false);
+    expect(failed(report)).toContain("seed_accepted");
+    expect(report.checks.find((check) => check.id === "seed_accepted")?.reason).toMatch(/request failed/);
+  });
+});
