@@ -1,0 +1,71 @@
+/** Options shared by every vendor client, and the defaults that apply when they are left out. */
+import { ValidationError } from "./errors.js";
+
+/** A `fetch` with the shape openapi-fetch calls: one `Request`, optional extra init. */
+export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+
+/** Where the runtime writes diagnostics; any subset of `console`'s methods. Nothing logged holds a secret. */
+export interface Logger {
+  debug?(message: string, data?: Record<string, unknown>): void;
+  info?(message: string, data?: Record<string, unknown>): void;
+  warn?(message: string, data?: Record<string, unknown>): void;
+  error?(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Options accepted by every `create…Client()`. */
+export interface ClientOptions {
+  /** Retries after the first attempt (default 2); 0 disables retries. */
+  maxRetries?: number | undefined;
+  /** Per-attempt timeout in ms until response headers arrive, and between stream chunks (default 60 000). */
+  timeout?: number | undefined;
+  /** Custom fetch (defaults to `globalThis.fetch`), e.g. for proxies, tests or instrumentation. */
+  fetch?: FetchLike | undefined;
+  /** Extra headers sent with every request; `null` removes a default header. */
+  headers?: Record<string, string | null | undefined> | undefined;
+  /** Receives a line per attempt and retry, with secrets redacted (default: no logging). */
+  logger?: Logger | undefined;
+  /** Also retry POST/PATCH after 5xx, timeouts and resets, at the risk of sending twice (default false). */
+  retryNonIdempotent?: boolean | undefined;
+}
+
+/** Per-call overrides accepted by every helper method. */
+export interface RequestOptions {
+  /** Aborts the call (and its retries and stream); rejects with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Overrides the client's per-attempt timeout in ms. */
+  timeout?: number | undefined;
+  /** Overrides the client's retry count. */
+  maxRetries?: number | undefined;
+  /** Overrides the client's `retryNonIdempotent`. */
+  retryNonIdempotent?: boolean | undefined;
+}
+
+/** Default per-attempt timeout: one minute, as chat agents may think for a while before answering. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Default number of retries after the first attempt. */
+export const DEFAULT_MAX_RETRIES = 2;
+
+/** Client options merged with per-call overrides and defaults. */
+export interface ResolvedOptions {
+  timeout: number;
+  maxRetries: number;
+  retryNonIdempotent: boolean;
+  signal: AbortSignal | undefined;
+}
+
+/** Merges per-call overrides over client options over defaults; throws `ValidationError` on nonsense. */
+export function resolveOptions(client: ClientOptions, call: RequestOptions = {}): ResolvedOptions {
+  const timeout = call.timeout ?? client.timeout ?? DEFAULT_TIMEOUT_MS;
+  const maxRetries = call.maxRetries ?? client.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new ValidationError("timeout", "must be a positive number of ms");
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new ValidationError("maxRetries", "must be a non-negative integer");
+  }
+  return {
+    timeout,
+    maxRetries,
+    retryNonIdempotent: call.retryNonIdempotent ?? client.retryNonIdempotent ?? false,
+    signal: call.signal,
+  };
+}

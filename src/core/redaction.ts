@@ -1,0 +1,89 @@
+/**
+ * Keeps API keys and tokens out of anything a person might read: logs, error
+ * messages, `String(error)`, stacks and causes.
+ */
+
+/** Header names whose values are credentials and are never logged or kept on errors. */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "apikey",
+  "x-api-key",
+  "x-cavuer-api-key",
+  "cookie",
+  "set-cookie",
+]);
+
+/** What a redacted value is replaced with. */
+export const REDACTED = "[redacted]";
+
+/** Secrets shorter than this are not scrubbed from text: they would mangle ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+
+/** A copy of `headers` as a plain object with every secret header's value replaced; safe to log. */
+export function redactHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(headers).forEach((value, name) => {
+    out[name] = SECRET_HEADERS.has(name) ? REDACTED : value;
+  });
+  return out;
+}
+
+/** A copy of `headers` with every secret header's value replaced; safe to keep on an error. */
+export function redactedHeaders(headers: HeadersInit | undefined): Headers {
+  return new Headers(redactHeaders(headers));
+}
+
+/** `text` with every occurrence of each secret (and any `Bearer <token>`) replaced by `[redacted]`. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
+  }
+  return out.replace(/\b(Bearer|Basic)\s+(?!\[redacted\])[^\s"',;]+/gi, `$1 ${REDACTED}`);
+}
+
+/** A URL for logs: secrets scrubbed, credentials and the values of key-like query parameters removed. */
+export function redactUrl(url: string, secrets: readonly string[] = []): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username) parsed.username = REDACTED;
+    if (parsed.password) parsed.password = REDACTED;
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (/key|token|secret|sig|auth|password/i.test(name)) parsed.searchParams.set(name, REDACTED);
+    }
+    return redactSecrets(parsed.toString(), secrets);
+  } catch {
+    return redactSecrets(url, secrets);
+  }
+}
+
+/** Deep copy of a parsed JSON value with secrets scrubbed from every string. */
+export function redactDeep(value: unknown, secrets: readonly string[] = []): unknown {
+  if (typeof value === "string") return redactSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = SECRET_HEADERS.has(key.toLowerCase()) ? REDACTED : redactDeep(item, secrets);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Scrubs secrets from an error's message and stack and from its cause chain, in
+ * place (errors thrown by `fetch` may quote the URL), and returns it.
+ */
+export function scrubError<E>(error: E, secrets: readonly string[] = [], depth = 0): E {
+  if (!(error instanceof Error) || depth > 5) return error;
+  try {
+    error.message = redactSecrets(error.message, secrets);
+    if (error.stack) error.stack = redactSecrets(error.stack, secrets);
+  } catch {
+    // Some platform errors have read-only properties; their cause is still scrubbed below.
+  }
+  scrubError(error.cause, secrets, depth + 1);
+  return error;
+}

@@ -1,0 +1,133 @@
+/**
+ * The runtime under every client: a `fetch` for openapi-fetch that adds default
+ * headers, per-attempt timeouts, retries (see `retry.ts` for the policy),
+ * redacted logging, and typed connection errors. It resolves with the final
+ * `Response` even when it is not 2xx, so openapi-fetch still returns
+ * `{ data, error, response }`; `unwrap()` turns that into a typed `APIError`.
+ */
+import { APIUserAbortError } from "./errors.js";
+import {
+  type ClientOptions,
+  type FetchLike,
+  type RequestOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+import { redactUrl, scrubError } from "./redaction.js";
+import { type RetryContext, retryDelayMs, shouldRetryError, shouldRetryResponse } from "./retry.js";
+import { abortableSleep, attemptSignal, toConnectionError } from "./timeout.js";
+
+/** Options of {@link createRuntimeFetch}: the client options plus what only client authors set. */
+export interface RuntimeOptions extends ClientOptions {
+  /** Secret strings (API keys, tokens) scrubbed from logs and errors. */
+  secrets?: readonly string[] | undefined;
+  /** Waits between attempts; injectable so tests need not sleep. Must reject when `signal` aborts. */
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+  /** Source of jitter in [0, 1); injectable for deterministic tests. */
+  random?: (() => number) | undefined;
+}
+
+/** A `fetch` with retries and timeouts, plus helpers for per-call overrides. */
+export interface RuntimeFetch {
+  /** Sends `input` with retries and timeouts; also accepts a URL and init, like global `fetch`. */
+  (input: Request | string | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * A fetch applying per-call overrides, for openapi-fetch's per-request `fetch`
+   * option: `api.POST(path, { body, fetch: runtime.withOptions(options) })`.
+   */
+  withOptions(options?: RequestOptions): FetchLike;
+  /** Client options merged with `options` and the defaults (e.g. the idle timeout for `parseSSE`). */
+  resolve(options?: RequestOptions): ResolvedOptions;
+  /** The secrets this runtime redacts, for building errors with `unwrap`. */
+  readonly secrets: readonly string[];
+}
+
+/** Creates the retrying, timing-out `fetch` that clients hand to openapi-fetch. */
+export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
+  const secrets = (options.secrets ?? []).filter((secret) => secret !== "");
+  const sleep = options.sleep ?? abortableSleep;
+  const random = options.random ?? Math.random;
+  const logger = options.logger;
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  resolveOptions(options); // reject a bad client-level timeout or maxRetries at construction
+
+  async function run(input: Request | string | URL, init: RequestInit | undefined, call: RequestOptions) {
+    const resolved = resolveOptions(options, call);
+    // openapi-fetch calls fetch(request, requestInitExt): with a Request, `init` only carries
+    // platform extensions (e.g. an undici dispatcher) and is passed through to every attempt.
+    const ext = input instanceof Request ? init : undefined;
+    // A ReadableStream body can be sent only once, so such requests never retry.
+    const streamingBody = ext === undefined && init?.body instanceof ReadableStream;
+    const request = withDefaultHeaders(input instanceof Request ? input : new Request(input, init));
+    const signals = [request.signal, resolved.signal].filter((s): s is AbortSignal => s !== undefined);
+    const userSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const context: RetryContext = { method: request.method, retryNonIdempotent: resolved.retryNonIdempotent };
+    const maxRetries = streamingBody ? 0 : resolved.maxRetries;
+    const log = { method: request.method, url: redactUrl(request.url, secrets) };
+
+    for (let attempt = 0; ; attempt++) {
+      if (userSignal?.aborted) throw new APIUserAbortError();
+      const deadline = attemptSignal(userSignal, resolved.timeout);
+      const attemptRequest = new Request(attempt < maxRetries ? request.clone() : request, {
+        signal: deadline.signal,
+      });
+      logger?.debug?.("request", { ...log, attempt });
+      let response: Response;
+      try {
+        response = await (ext === undefined ? baseFetch(attemptRequest) : baseFetch(attemptRequest, ext));
+      } catch (thrown) {
+        deadline.clear();
+        const error = scrubError(toConnectionError(thrown, userSignal, deadline.timedOut()), secrets);
+        const retry =
+          attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
+        if (!retry) {
+          logger?.debug?.("request failed", { ...log, attempt, error: error.message });
+          throw error;
+        }
+        const delayMs = retryDelayMs(attempt, undefined, undefined, Date.now(), random);
+        logger?.warn?.("retrying", { ...log, attempt, error: error.message, delayMs: Math.round(delayMs) });
+        await sleep(delayMs, userSignal);
+        continue;
+      }
+      deadline.clear();
+      logger?.debug?.("response", { ...log, attempt, status: response.status });
+      if (
+        response.ok ||
+        attempt >= maxRetries ||
+        !shouldRetryResponse(response.status, response.headers, context)
+      ) {
+        return response;
+      }
+      const delayMs = retryDelayMs(attempt, response.headers, response.status, Date.now(), random);
+      // Release the connection before waiting; not awaited, as cancelling a tee'd body
+      // (a custom fetch that cloned the response) settles only when every branch is cancelled.
+      response.body?.cancel().catch(() => {});
+      logger?.warn?.("retrying", { ...log, attempt, status: response.status, delayMs: Math.round(delayMs) });
+      await sleep(delayMs, userSignal);
+    }
+  }
+
+  function withDefaultHeaders(request: Request): Request {
+    if (!options.headers) return request;
+    const headers = new Headers(request.headers);
+    for (const [name, value] of Object.entries(options.headers)) {
+      if (value === null) headers.delete(name);
+      else if (value !== undefined && !headers.has(name)) headers.set(name, value);
+    }
+    return new Request(request, { headers });
+  }
+
+  const runtime = ((input: Request | string | URL, init?: RequestInit) =>
+    run(input, init, {})) as RuntimeFetch;
+  Object.defineProperties(runtime, {
+    withOptions: {
+      value: (call: RequestOptions = {}): FetchLike => {
+        resolveOptions(options, call);
+        return (input, init) => run(input, init, call);
+      },
+    },
+    resolve: { value: (call: RequestOptions = {}) => resolveOptions(options, call) },
+    secrets: { value: Object.freeze(secrets) },
+  });
+  return runtime;
+}

@@ -1,0 +1,220 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from "./errors.js";
+import { parseSSE, type SSEEvent } from "./sse.js";
+
+const encoder = new TextEncoder();
+
+function streamOf(chunks: Array<string | Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks)
+        controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      controller.close();
+    },
+  });
+}
+
+async function collect(stream: ReadableStream<Uint8Array>, options = {}): Promise<SSEEvent[]> {
+  const events: SSEEvent[] = [];
+  for await (const event of parseSSE(stream, options)) events.push(event);
+  return events;
+}
+
+const servers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((close) => close()));
+});
+
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function sseHead(res: ServerResponse) {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  res.flushHeaders();
+}
+
+describe("parseSSE", () => {
+  it("parses event names, ids, multi-line data and skips comments", async () => {
+    const text = ": keep-alive\nevent: delta\nid: 7\ndata: line one\ndata: line two\n\ndata: [DONE]\n\n";
+    expect(await collect(streamOf([text]))).toEqual([
+      { event: "delta", id: "7", data: "line one\nline two" },
+      { data: "[DONE]" },
+    ]);
+  });
+
+  it("handles CRLF and CR line endings", async () => {
+    expect(await collect(streamOf(["data: a\r\n\r\ndata: b\r\rdata: c\n\n"]))).toEqual([
+      { data: "a" },
+      { data: "b" },
+      { data: "c" },
+    ]);
+  });
+
+  it("drops an unterminated last event, as the SSE standard says", async () => {
+    expect(await collect(streamOf(["data: complete\n\ndata: cut"]))).toEqual([{ data: "complete" }]);
+  });
+
+  it("gives the same events whatever the chunk boundaries and line endings", () => {
+    const piece = fc.string({ unit: fc.constantFrom("a", "Z", " ", ":", "é", "😀", "{", '"', "data") });
+    const event = fc.record({
+      event: fc.option(
+        piece.filter((s) => s.trim() !== ""),
+        { nil: undefined },
+      ),
+      id: fc.option(fc.stringMatching(/^[a-z0-9]{1,6}$/), { nil: undefined }),
+      data: fc.array(piece, { minLength: 1, maxLength: 3 }),
+      comment: fc.boolean(),
+    });
+    return fc.assert(
+      fc.asyncProperty(
+        fc.array(event, { maxLength: 6 }),
+        fc.constantFrom("\n", "\r\n", "\r"),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        async (events, eol, cuts) => {
+          const text = events
+            .map((e) =>
+              [
+                e.comment ? ": ping" : undefined,
+                e.event !== undefined ? `event: ${e.event}` : undefined,
+                e.id !== undefined ? `id: ${e.id}` : undefined,
+                ...e.data.map((line) => `data: ${line}`),
+              ]
+                .filter((line) => line !== undefined)
+                .map((line) => line + eol)
+                .join(""),
+            )
+            .map((block) => block + eol)
+            .join("");
+          const bytes = encoder.encode(text);
+          const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+          const bounds = [0, ...points, bytes.length];
+          const chunks = bounds.slice(0, -1).map((start, i) => bytes.slice(start, bounds[i + 1]));
+          const expected = events.map((e) => {
+            const out: SSEEvent = { data: e.data.join("\n") };
+            if (e.event !== undefined) out.event = e.event;
+            if (e.id !== undefined) out.id = e.id;
+            return out;
+          });
+          expect(await collect(streamOf(chunks))).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("delivers the first event before the server has sent the last (real server)", async () => {
+    let releaseLast: () => void = () => {};
+    const lastAllowed = new Promise<void>((resolve) => {
+      releaseLast = resolve;
+    });
+    let lastSent = false;
+    const url = await serve((_req, res) => {
+      sseHead(res);
+      res.write("data: first\n\n");
+      void lastAllowed.then(() => {
+        lastSent = true;
+        res.end("data: last\n\n");
+      });
+    });
+    const response = await fetch(url);
+    const seen: string[] = [];
+    for await (const event of parseSSE(response.body as ReadableStream<Uint8Array>)) {
+      seen.push(event.data);
+      if (event.data === "first") {
+        expect(lastSent).toBe(false);
+        releaseLast();
+      }
+    }
+    expect(seen).toEqual(["first", "last"]);
+  });
+
+  it("closes the connection when the consumer breaks (real server)", async () => {
+    let closed: () => void = () => {};
+    const serverSawClose = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    const url = await serve((_req, res) => {
+      sseHead(res);
+      const timer = setInterval(() => res.write("data: tick\n\n"), 10);
+      res.on("close", () => {
+        clearInterval(timer);
+        closed();
+      });
+    });
+    const response = await fetch(url);
+    let count = 0;
+    for await (const _event of parseSSE(response.body as ReadableStream<Uint8Array>)) {
+      if (++count === 2) break;
+    }
+    await serverSawClose;
+    expect(count).toBe(2);
+  });
+
+  it("stops with APIUserAbortError when the signal aborts, closing the connection (real server)", async () => {
+    let closed: () => void = () => {};
+    const serverSawClose = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    const url = await serve((_req, res) => {
+      sseHead(res);
+      res.write("data: one\n\n");
+      res.on("close", () => closed());
+    });
+    const controller = new AbortController();
+    const response = await fetch(url);
+    const consume = async () => {
+      for await (const _event of parseSSE(response.body as ReadableStream<Uint8Array>, {
+        signal: controller.signal,
+      })) {
+        controller.abort();
+      }
+    };
+    await expect(consume()).rejects.toBeInstanceOf(APIUserAbortError);
+    await serverSawClose;
+  });
+
+  it("fails with APIConnectionTimeoutError when no chunk arrives within the idle timeout", async () => {
+    const silent = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode("data: hi\n\n"));
+      },
+    });
+    const events: string[] = [];
+    const consume = async () => {
+      for await (const event of parseSSE(silent, { idleTimeoutMs: 30 })) events.push(event.data);
+    };
+    await expect(consume()).rejects.toBeInstanceOf(APIConnectionTimeoutError);
+    expect(events).toEqual(["hi"]);
+  });
+
+  it("fails with APIConnectionError when the connection drops mid-stream (real server)", async () => {
+    const url = await serve((req, res) => {
+      sseHead(res);
+      res.write("data: partial\n\n");
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    const response = await fetch(url);
+    await expect(collect(response.body as ReadableStream<Uint8Array>)).rejects.toBeInstanceOf(
+      APIConnectionError,
+    );
+  });
+
+  it("fails instead of buffering an endless event", async () => {
+    await expect(collect(streamOf([`data: ${"x".repeat(200)}`]), { maxEventSize: 100 })).rejects.toThrow(
+      /too large/,
+    );
+  });
+});

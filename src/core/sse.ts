@@ -1,0 +1,128 @@
+/**
+ * Server-sent events from a response body, parsed by eventsource-parser.
+ *
+ * Each event is yielded as soon as its terminating blank line arrives. Closing
+ * the generator (`break`, `return`, a thrown error in the loop) or aborting
+ * `signal` cancels the body, which closes the HTTP connection. If no chunk
+ * arrives for `idleTimeoutMs`, the stream fails with `APIConnectionTimeoutError`.
+ */
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  ChatAgentApiError,
+} from "./errors.js";
+
+/** One server-sent event. */
+export interface SSEEvent {
+  /** The `event:` field, when the server sent one. */
+  event?: string;
+  /** The `data:` lines joined with `\n`. */
+  data: string;
+  /** The `id:` field, when the server sent one. */
+  id?: string;
+}
+
+/** Options of {@link parseSSE}. */
+export interface ParseSSEOptions {
+  /** Stops the stream and rejects with `APIUserAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Longest wait for the next chunk in ms (no limit when omitted); use `runtime.resolve(options).timeout`. */
+  idleTimeoutMs?: number | undefined;
+  /** Largest event in characters before the stream is failed, guarding memory (default 16 MiB). */
+  maxEventSize?: number | undefined;
+}
+
+/** Parses `body` as `text/event-stream`, yielding each event as it arrives. */
+export async function* parseSSE(
+  body: ReadableStream<Uint8Array>,
+  options: ParseSSEOptions = {},
+): AsyncGenerator<SSEEvent, void, undefined> {
+  const { signal, idleTimeoutMs } = options;
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const pending: SSEEvent[] = [];
+  let parseError: Error | undefined;
+  const parser = createParser({
+    maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
+    onEvent: (message) => pending.push(toEvent(message)),
+    onError: (error) => {
+      // Unknown fields and bad `retry:` values are ignored, as the SSE standard says.
+      if (error.type === "max-buffer-size-exceeded") {
+        parseError = new ChatAgentApiError(`Stream event too large: ${error.message}`);
+      }
+    },
+  });
+  let finished = false;
+  let endsWithCR = false;
+  try {
+    while (true) {
+      const { done, value } = await guardedRead(reader, signal, idleTimeoutMs);
+      let text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      if (text !== "") endsWithCR = text.endsWith("\r");
+      if (done) {
+        finished = true;
+        // The parser holds a trailing CR back in case LF follows; at the end of the stream it
+        // is a complete line ending, so turn it into CRLF (the same line ending) to flush it.
+        if (endsWithCR) text += "\n";
+      }
+      parser.feed(text);
+      if (parseError) throw parseError;
+      for (const event of pending.splice(0)) yield event;
+      if (finished) return;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+function toEvent(message: EventSourceMessage): SSEEvent {
+  const event: SSEEvent = { data: message.data };
+  if (message.event !== undefined) event.event = message.event;
+  if (message.id !== undefined) event.id = message.id;
+  return event;
+}
+
+/** One `read()`, failing fast on abort or idle timeout and mapping stream errors to typed ones. */
+function guardedRead(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal | undefined,
+  idleTimeoutMs: number | undefined,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (signal?.aborted) return Promise.reject(new APIUserAbortError());
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(new APIUserAbortError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (idleTimeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        cleanup();
+        reject(new APIConnectionTimeoutError(`No stream data received for ${idleTimeoutMs} ms.`));
+      }, idleTimeoutMs);
+    }
+    reader.read().then(
+      (result) => {
+        cleanup();
+        resolve(result);
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(signal?.aborted ? new APIUserAbortError(undefined, { cause: error }) : streamError(error));
+      },
+    );
+  });
+}
+
+function streamError(error: unknown): Error {
+  if (error instanceof ChatAgentApiError) return error;
+  return new APIConnectionError("Connection error while reading the stream.", { cause: error });
+}

@@ -1,0 +1,50 @@
+/**
+ * One-line construction of a vendor's typed openapi-fetch client on the runtime:
+ *
+ *   const api = createTypedClient<paths>({ ...options, baseUrl, authHeaders: { apikey: options.apiKey } });
+ *   return api.unwrap(await api.GET("/channels", { params, ...api.requestInit(options) }));
+ */
+import createClient, { type Client } from "openapi-fetch";
+import type { FetchLike, RequestOptions } from "./options.js";
+import { type FetchResult, unwrap } from "./result.js";
+import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
+
+/** Options of {@link createTypedClient}: client options plus what the vendor client fills in. */
+export interface TypedClientOptions extends RuntimeOptions {
+  /** Root URL of the vendor API (a trailing slash is ignored). */
+  baseUrl: string;
+  /** Credential headers; their values (and any `Bearer` token) are redacted everywhere automatically. */
+  authHeaders?: Record<string, string> | undefined;
+}
+
+/** An openapi-fetch client running on the runtime, plus the helpers vendor methods need. */
+export type TypedClient<Paths extends {}> = Client<Paths> & {
+  /** The retrying fetch under this client. */
+  readonly runtime: RuntimeFetch;
+  /** Spread into an openapi-fetch call to apply per-call options: `{ body, ...api.requestInit(options) }`. */
+  requestInit(options?: RequestOptions): { fetch: FetchLike };
+  /** `data` of a 2xx result, else throws the matching `APIError` with this client's secrets redacted. */
+  unwrap<T>(result: FetchResult<T>): T;
+};
+
+/** Creates an openapi-fetch client for `Paths` whose every request goes through the runtime. */
+export function createTypedClient<Paths extends {}>(options: TypedClientOptions): TypedClient<Paths> {
+  const { baseUrl, authHeaders = {}, headers = {}, ...rest } = options;
+  const secrets = [...(options.secrets ?? []), ...secretsOf(authHeaders)];
+  const runtime = createRuntimeFetch({ ...rest, secrets });
+  const client = createClient<Paths>({ baseUrl, fetch: runtime, headers: { ...headers, ...authHeaders } });
+  return {
+    ...client,
+    runtime,
+    requestInit: (call) => ({ fetch: runtime.withOptions(call) }),
+    unwrap: (result) => unwrap(result, { secrets: runtime.secrets }),
+  };
+}
+
+/** Header values plus the bare token of `Bearer <token>` / `Basic <token>`. */
+function secretsOf(headers: Record<string, string>): string[] {
+  return Object.values(headers).flatMap((value) => {
+    const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1];
+    return token ? [value, token] : [value];
+  });
+}
