@@ -7,15 +7,24 @@ import { caacRequest, healthBody, seedBody, TOKEN } from "./test-helpers.js";
 
 const echo: Agent = (conversation) => `You said: ${conversation.messages.at(-1)?.text ?? "nothing"}`;
 
-function setup(options: Partial<Parameters<typeof createAgentHandler>[0]> = {}) {
+type SetupOptions = Omit<Parameters<typeof createAgentHandler>[0], "token" | "tokens"> & {
+  token?: string;
+  tokens?: readonly string[];
+};
+
+function setup(options: Partial<SetupOptions> = {}) {
   const logs: string[] = [];
   const logger: Logger = {
     error: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
     warn: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
   };
-  const handler = createAgentHandler({ token: TOKEN, agent: echo, logger, ...options } as Parameters<
-    typeof createAgentHandler
-  >[0]);
+  const { tokens, token, ...rest } = options;
+  const handler = createAgentHandler({
+    agent: echo,
+    logger,
+    ...rest,
+    ...(tokens ? { tokens } : { token: token ?? TOKEN }),
+  });
   return { handler, logs };
 }
 
@@ -88,7 +97,7 @@ describe("createAgentHandler", () => {
   });
 
   it("accepts every token during rotation", async () => {
-    const { handler } = setup({ token: undefined, tokens: ["old-token", "new-token"] });
+    const { handler } = setup({ tokens: ["old-token", "new-token"] });
     expect((await handler(caacRequest(seedBody, { token: "old-token" }))).status).toBe(200);
     expect((await handler(caacRequest(seedBody, { token: "new-token" }))).status).toBe(200);
     expect((await handler(caacRequest(seedBody, { token: "other-token" }))).status).toBe(401);

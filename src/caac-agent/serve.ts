@@ -182,9 +182,24 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   }
   const reader = response.body.getReader();
   for (;;) {
+    // The client may have gone away (its agent was aborted and answered anyway): stop writing.
+    if (res.destroyed) {
+      await reader.cancel().catch(() => {});
+      return;
+    }
     const { done, value } = await reader.read();
     if (done) break;
-    if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
+    if (!res.write(value)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.once("drain", done);
+        res.once("close", done);
+      });
+    }
   }
   res.end();
 }

@@ -83,17 +83,18 @@ async function brokenServer(defects: Defects): Promise<string> {
       };
       if (!defects.anyToken && req.headers.authorization !== `Bearer ${TOKEN}`)
         return send(401, { error: "auth" });
-      let body: Record<string, unknown>;
+      let body: unknown;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch {
         return send(defects.serverErrorOnBadJson ? 500 : 400, { error: "json" });
       }
       const invalid = defects.status422 ? 422 : 400;
-      if (!defects.ignoresVersion && body?.version !== "1.0") return send(invalid, { error: "version" });
+      const version = (body as { version?: unknown } | null)?.version;
+      if (!defects.ignoresVersion && version !== "1.0") return send(invalid, { error: "version" });
       if (
         !validateRequest(body) &&
-        !(defects.ignoresVersion && validateRequest({ ...body, version: "1.0" }))
+        !(defects.ignoresVersion && validateRequest({ ...(body as object), version: "1.0" }))
       ) {
         return send(invalid, { error: "schema" });
       }

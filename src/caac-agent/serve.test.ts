@@ -1,0 +1,120 @@
+import { request as httpRequest } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { createAgentHandler } from "./handler.js";
+import { type AgentServer, serveAgent } from "./serve.js";
+import { seedBody, TOKEN } from "./test-helpers.js";
+
+let server: AgentServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+
+describe("serveAgent", () => {
+  it("serves a Web handler over node:http on any path", async () => {
+    server = await serveAgent(createAgentHandler({ token: TOKEN, agent: () => "hi" }), { port: 0 });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const response = await fetch(`${server.url}any/path`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(seedBody),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ reply_text: "hi" });
+  });
+
+  it("answers 413 to an oversized streamed upload and drops the connection instead of reading it", async () => {
+    server = await serveAgent(createAgentHandler({ token: TOKEN, agent: () => "hi", maxBodyBytes: 1024 }), {
+      port: 0,
+    });
+    const url = new URL(server.url);
+    const result = await new Promise<{ status: number; written: number }>((resolve, reject) => {
+      // Chunked, no Content-Length: the limit must be found while streaming.
+      const req = httpRequest({ host: url.hostname, port: url.port, method: "POST", headers });
+      let written = 0;
+      const chunk = Buffer.alloc(16 * 1024, 0x20);
+      const pump = () => {
+        while (written < 64 * 1024 * 1024 && !req.destroyed) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        req.end();
+      };
+      req.on("response", (res) => {
+        res.resume();
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, written });
+      });
+      req.on("error", (error) => (written > 0 ? resolve({ status: -1, written }) : reject(error)));
+      pump();
+    });
+    expect(result.status).toBe(413);
+    expect(result.written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("waits for in-flight requests on close, and refuses new connections", async () => {
+    let release: (() => void) | undefined;
+    const handler = createAgentHandler({
+      token: TOKEN,
+      agent: () =>
+        new Promise<string>((resolve) => {
+          release = () => resolve("finished");
+        }),
+    });
+    const current = await serveAgent(handler, { port: 0 });
+    const inFlight = fetch(current.url, { method: "POST", headers, body: JSON.stringify(seedBody) });
+    while (!release) await new Promise((resolve) => setTimeout(resolve, 5));
+    let closed = false;
+    const closing = current.close().then(() => {
+      closed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).toBe(false);
+    await expect(fetch(current.url, { method: "POST", headers, body: "{}" })).rejects.toThrow();
+    release();
+    const response = await inFlight;
+    expect(await response.json()).toEqual({ reply_text: "finished" });
+    await closing;
+    expect(closed).toBe(true);
+  });
+
+  it("cuts connections after the shutdown cap", async () => {
+    const handler = createAgentHandler({ token: TOKEN, agent: () => new Promise<string>(() => {}) });
+    const current = await serveAgent(handler, { port: 0, shutdownTimeoutMs: 100 });
+    const inFlight = fetch(current.url, { method: "POST", headers, body: JSON.stringify(seedBody) }).catch(
+      (error: unknown) => error,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await current.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await inFlight).toBeInstanceOf(Error);
+  });
+
+  it("aborts the agent's signal when the client disconnects", async () => {
+    let aborted: Promise<void> | undefined;
+    server = await serveAgent(
+      createAgentHandler({
+        token: TOKEN,
+        agent: (_conversation, { signal }) => {
+          aborted = new Promise((resolve) => signal.addEventListener("abort", () => resolve()));
+          return new Promise<string>((resolve) => signal.addEventListener("abort", () => resolve("late")));
+        },
+      }),
+      { port: 0 },
+    );
+    const client = new AbortController();
+    const pending = fetch(server.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(seedBody),
+      signal: client.signal,
+    });
+    while (!aborted) await new Promise((resolve) => setTimeout(resolve, 5));
+    client.abort();
+    await expect(pending).rejects.toThrow();
+    await aborted;
+  });
+});
