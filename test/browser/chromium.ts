@@ -1,7 +1,7 @@
 // Shared by the browser tests: headless Chromium from the Debian package (Playwright's own
 // browser download is not reachable from CI), driven by playwright-core, with no network access.
 import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator } from "playwright-core";
 
 /** Where the Debian `chromium` package puts the browser; override with CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -49,4 +49,10 @@ export async function offlineContext(
     return route.abort("blockedbyclient");
   });
   return { context, blocked };
+}
+
+/** The text a reader sees: layout-aware, without hidden parts (which `textContent` would include). */
+export function visibleText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, on purpose: the tests check what is visibly rendered.
+  return locator.innerText();
 }
