@@ -64,14 +64,17 @@ describe("chat-agent-apis widget-test-server", () => {
   it("exits 2 with a clear message when the secret, the token or a valid users file is missing", async () => {
     const badJson = join(dir, "bad.json");
     await writeFile(badJson, "{ john: }");
-    const [noSecret, noToken, secretFlag, badUsers, missingUsers, badPort] = await Promise.all([
-      runToExit(["--token", "wgt_x"], { CAVUER_SECRET_KEY: undefined }),
-      runToExit([]),
-      runToExit(["--token", "wgt_x", `--secret-key=${SECRET}`]),
-      runToExit(["--token", "wgt_x", "--users", badJson]),
-      runToExit(["--token", "wgt_x", "--users", join(dir, "missing.json")]),
-      runToExit(["--token", "wgt_x", "--port", "http"]),
-    ]);
+    const [noSecret, noToken, secretFlag, badUsers, missingUsers, badPort, secretAsToken] = await Promise.all(
+      [
+        runToExit(["--token", "wgt_x"], { CAVUER_SECRET_KEY: undefined }),
+        runToExit([]),
+        runToExit(["--token", "wgt_x", `--secret-key=${SECRET}`]),
+        runToExit(["--token", "wgt_x", "--users", badJson]),
+        runToExit(["--token", "wgt_x", "--users", join(dir, "missing.json")]),
+        runToExit(["--token", "wgt_x", "--port", "http"]),
+        runToExit(["--token", SECRET]),
+      ],
+    );
     expect(noSecret).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("CAVUER_SECRET_KEY is not set"),
@@ -91,6 +94,11 @@ describe("chat-agent-apis widget-test-server", () => {
       stderr: expect.stringContaining("cannot read --users file"),
     });
     expect(badPort).toMatchObject({ code: 2, stderr: expect.stringContaining("--port must be an integer") });
+    expect(secretAsToken).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("token looks like the Secret Key"),
+    });
+    expect(secretAsToken.stderr).not.toContain(SECRET);
   });
 
   it("serves the pages, prints the URL and the allowed-domains hint, never the secret, and stops on SIGTERM or SIGINT", async () => {
@@ -101,6 +109,10 @@ describe("chat-agent-apis widget-test-server", () => {
       children.push(run.child);
       const [, url] = await waitForOutput(run, /running: (http:\/\/127\.0\.0\.1:\d+)\n/);
       expect(run.output().stdout).toContain(`Add ${new URL(url ?? "").host} to the widget's allowed domains`);
+      if (signal === "SIGTERM") {
+        const busy = await runToExit(["--token", "wgt_cli", "--port", new URL(url ?? "").port]);
+        expect(busy).toMatchObject({ code: 1, stderr: expect.stringContaining("is already in use") });
+      }
       const page = await (await fetch(`${url}/chat/zoe`)).text();
       expect(page).toContain(`data-user-id="zoe@example.com"`);
       expect(page).toContain(`data-user-hash="`);

@@ -191,15 +191,18 @@ function urlFor(address: AddressInfo): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 }
 
-/** Starts the test site; resolves once it is listening. */
+/**
+ * Starts the test site; resolves once it is listening. Rejects with a `TypeError` for invalid
+ * options (missing secret, bad token or script URL) and an `Error` when it cannot listen.
+ */
 export async function startWidgetTestServer(options: WidgetTestServerOptions): Promise<WidgetTestServer> {
   const { token, secretKey, users = DEFAULT_USERS, port = 3000, host = "127.0.0.1", widgetSrc } = options;
   if (typeof secretKey !== "string" || secretKey === "") {
-    throw new Error("the widget's Secret Key is missing (Cavuer dashboard → Widget channel → Security)");
+    throw new TypeError("the widget's Secret Key is missing (Cavuer dashboard → Widget channel → Security)");
   }
   if (token === secretKey || (typeof token === "string" && token.startsWith("sk_"))) {
     // The token is published in every page; refuse before the secret can end up there.
-    throw new Error(
+    throw new TypeError(
       "the token looks like the Secret Key; pass the public token (wgt_…) from the Installation section",
     );
   }

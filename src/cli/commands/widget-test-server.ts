@@ -102,9 +102,16 @@ export async function run(args: string[]): Promise<number> {
     return fail(`--port must be an integer from 0 to 65535; got "${values.port}"`);
   }
 
+  let users = DEFAULT_USERS;
+  if (values.users !== undefined) {
+    try {
+      users = await loadUsers(values.users);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
   let server: Awaited<ReturnType<typeof startWidgetTestServer>>;
   try {
-    const users = values.users === undefined ? DEFAULT_USERS : await loadUsers(values.users);
     server = await startWidgetTestServer({
       token,
       secretKey,
@@ -114,8 +121,10 @@ export async function run(args: string[]): Promise<number> {
       widgetSrc: values["widget-src"],
     });
   } catch (error) {
+    // Invalid options are usage errors (2); failing to listen is an environment error (1).
+    if (error instanceof TypeError) return fail(error.message);
     stderr.write(`widget-test-server: ${(error as Error).message}\n`);
-    return error instanceof TypeError || /--users|Secret Key/.test((error as Error).message) ? 2 : 1;
+    return 1;
   }
 
   const origin = new URL(server.url).host;
