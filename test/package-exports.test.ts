@@ -46,6 +46,22 @@ describe.skipIf(!built)("the built package", () => {
     expect(importInNode(specifier)).toEqual(expect.arrayContaining(names));
   });
 
+  it("answers with the agent handler where code generation from strings is forbidden (as on Workers)", () => {
+    const script = `
+      const { createAgentHandler } = await import("chat-agent-apis/caac-agent");
+      const handler = createAgentHandler({ token: "t0ken-for-test", agent: () => "hello" });
+      const body = { conversation_id: 7, messages: [{ text: "hi", timestamp: "2025-05-21T05:06:00Z" }], participants: { members: [] }, version: "1.0" };
+      const ok = await handler(new Request("http://agent.test/", { method: "POST", headers: { authorization: "Bearer t0ken-for-test", "content-type": "application/json" }, body: JSON.stringify(body) }));
+      const bad = await handler(new Request("http://agent.test/", { method: "POST", headers: { authorization: "Bearer t0ken-for-test", "content-type": "application/json" }, body: JSON.stringify({ ...body, version: "2.0" }) }));
+      console.log(JSON.stringify([ok.status, await ok.json(), bad.status]));`;
+    const out = execFileSync(
+      process.execPath,
+      ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(JSON.parse(out)).toEqual([200, { reply_text: "hello" }, 400]);
+  });
+
   it("maps every subpath in package.json to a file that exists", () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (typeof target === "string") continue;

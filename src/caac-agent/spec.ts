@@ -1,8 +1,10 @@
 // Everything the runtime and the checker know about the endpoint comes from the generated bundle
 // of specs/caac-agent/openapi.yaml: schemas, the deadline, the handover marker, the versions.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import formatsModule from "ajv-formats";
+// Validators are Ajv standalone code generated from the same bundle (no `new Function` at run
+// time, so the handler runs on Workers and other runtimes that forbid it).
+import type { ErrorObject } from "ajv";
 import bundle from "../../generated/caac-agent.bundle.js";
+import { type Validator, validators } from "../../generated/caac-agent.validators.js";
 
 /** The spec's path item for the agent endpoint (its path is a placeholder the customer chooses). */
 export const operation = bundle.paths["/caac/ai-agent"].post;
@@ -32,32 +34,16 @@ export const responses: Record<string, MediaTypes> = Object.fromEntries(
   ]),
 );
 
-// `strict: false` because the bundle carries OpenAPI annotations (`example`, `x-*`) that Ajv's
-// strict mode rejects as unknown keywords; they never affect validation.
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-// ajv-formats is CommonJS with `exports.default`: under NodeNext the default import is the module
-// object, whose `default` is the plugin.
-formatsModule.default(ajv);
-
-/** Validates a request body against the spec (Ajv 2020, all errors). */
-export const validateRequest: ValidateFunction = ajv.compile(requestSchema);
-
-const responseValidators = new Map<string, ValidateFunction>();
+/** Validates a request body against the spec (Ajv 2020, all errors; compiled at generate time). */
+export const validateRequest: Validator = validators.request;
 
 /**
  * Finds the validator for a response: undefined when the status or media type is not documented.
  * Media type parameters (`; charset=utf-8`) are ignored.
  */
-export function responseValidator(status: number, contentType: string | null): ValidateFunction | undefined {
+export function responseValidator(status: number, contentType: string | null): Validator | undefined {
   const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  const schema = responses[String(status)]?.[media]?.schema;
-  if (!schema) return undefined;
-  const key = `${status} ${media}`;
-  const cached = responseValidators.get(key);
-  if (cached) return cached;
-  const validate = ajv.compile(schema);
-  responseValidators.set(key, validate);
-  return validate;
+  return validators.responses[`${status} ${media}`];
 }
 
 /** One invalid field, as the spec's `ProblemFieldError` describes it. */
