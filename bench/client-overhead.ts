@@ -1,0 +1,141 @@
+/**
+ * Section 1: what our client layers (retry, timeout, typed errors, redaction) cost per request,
+ * against raw `fetch` on loopback and against bare openapi-fetch with an in-memory `fetch`.
+ */
+import createClient from "openapi-fetch";
+import type { paths } from "../generated/caac.js";
+import { createCaacClient } from "../src/caac/index.js";
+import { startServerChild } from "./lib/child.js";
+import { type Row, type Section, status } from "./lib/report.js";
+import { fmt, median, rotate, settle } from "./lib/stats.js";
+
+export interface ClientOverheadOptions {
+  /** Sequential loopback requests per variant per round. */
+  requests: number;
+  /** In-memory calls per variant per round. */
+  memoryCalls: number;
+  /** Interleaved rounds. */
+  rounds: number;
+}
+
+const PATH = "/openapi/v2/teams/{team_id}";
+const apiKey = "bench-api-key";
+const call = { params: { path: { team_id: 42 } } };
+
+type Variant = { name: string; once: () => Promise<unknown> };
+
+/** Runs each variant `count` times sequentially per round, rounds interleaved; µs per call. */
+async function interleave(
+  variants: Variant[],
+  count: number,
+  rounds: number,
+): Promise<Map<string, number[]>> {
+  const perCall = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (const variant of variants) for (let i = 0; i < Math.min(count, 200); i++) await variant.once(); // warm-up
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of rotate(variants, round)) {
+      await settle();
+      const start = performance.now();
+      for (let i = 0; i < count; i++) await variant.once();
+      perCall.get(variant.name)?.push(((performance.now() - start) * 1000) / count);
+    }
+  }
+  return perCall;
+}
+
+/** Per-round ratio a/b, then the median: robust to load that drifts between rounds. */
+function ratio(samples: Map<string, number[]>, a: string, b: string): number {
+  const as = samples.get(a) ?? [];
+  const bs = samples.get(b) ?? [];
+  return median(as.map((value, i) => value / (bs[i] ?? Number.NaN)));
+}
+
+export async function clientOverhead(options: ClientOverheadOptions): Promise<Section> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+
+  // Loopback: a JSON server in its own process; all three clients share undici's keep-alive pool.
+  const server = await startServerChild("json-server");
+  try {
+    const url = `${server.url}/openapi/v2/teams/42`;
+    const bare = createClient<paths>({ baseUrl: server.url, headers: { apikey: apiKey } });
+    const ours = createCaacClient({ apiKey, baseUrl: server.url });
+    const loopback = await interleave(
+      [
+        {
+          name: "raw fetch",
+          once: async () => (await fetch(url, { headers: { apikey: apiKey } })).json(),
+        },
+        { name: "bare openapi-fetch", once: async () => (await bare.GET(PATH, call)).data },
+        { name: "our client", once: async () => ours.unwrap(await ours.GET(PATH, call)) },
+      ],
+      options.requests,
+      options.rounds,
+    );
+    for (const [name, values] of loopback) {
+      rows.push({ metric: `loopback, ${name}: median per request`, value: `${fmt(median(values), 1)} µs` });
+    }
+    const oursVsRaw = ratio(loopback, "our client", "raw fetch");
+    rows.push({
+      metric: "loopback: our client ÷ raw fetch (time per request)",
+      value: `${fmt(oursVsRaw, 3)}×`,
+      target: "≤ 1.05×",
+      status: status(oursVsRaw <= 1.05),
+    });
+    rows.push({
+      metric: "loopback: bare openapi-fetch ÷ raw fetch",
+      value: `${fmt(ratio(loopback, "bare openapi-fetch", "raw fetch"), 3)}×`,
+    });
+    rows.push({
+      metric: "loopback: our client ÷ bare openapi-fetch",
+      value: `${fmt(ratio(loopback, "our client", "bare openapi-fetch"), 3)}×`,
+    });
+  } finally {
+    await server.stop();
+  }
+
+  // In memory: the same injected fetch answers both clients with a fresh Response over prebuilt bytes.
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({ id: 42, name: "Support", description: "Front-line support team" }),
+  );
+  const init = { status: 200, headers: { "content-type": "application/json" } };
+  const memoryFetch = async (_request: Request) => new Response(bytes, init);
+  const baseUrl = "https://api.user360.cresclab.com";
+  const bare = createClient<paths>({ baseUrl, headers: { apikey: apiKey }, fetch: memoryFetch });
+  const ours = createCaacClient({ apiKey, baseUrl, fetch: memoryFetch });
+  const memory = await interleave(
+    [
+      { name: "bare openapi-fetch", once: async () => (await bare.GET(PATH, call)).data },
+      { name: "our client", once: async () => ours.unwrap(await ours.GET(PATH, call)) },
+    ],
+    options.memoryCalls,
+    options.rounds,
+  );
+  for (const [name, values] of memory) {
+    rows.push({ metric: `in memory, ${name}: median per call`, value: `${fmt(median(values), 2)} µs` });
+  }
+  const oursMemory = memory.get("our client") ?? [];
+  const bareMemory = memory.get("bare openapi-fetch") ?? [];
+  const extra = median(oursMemory.map((value, i) => value - (bareMemory[i] ?? Number.NaN)));
+  rows.push({
+    metric: "in memory: our client − bare openapi-fetch (per call)",
+    value: `${fmt(extra, 2)} µs`,
+    target: "≤ 10 µs",
+    status: status(extra <= 10),
+  });
+  rows.push({
+    metric: "in memory: our client ÷ bare openapi-fetch",
+    value: `${fmt(median(oursMemory.map((value, i) => value / (bareMemory[i] ?? Number.NaN))), 2)}×`,
+  });
+
+  return {
+    title: "Client overhead",
+    method:
+      `Sequential \`GET /openapi/v2/teams/42\` against a node:http server in its own process returning a 70-byte JSON body ` +
+      `(${options.requests} requests per variant per round, ${options.rounds} interleaved rounds, medians; ratios are the median of per-round ratios). ` +
+      `"Our client" is \`createCaacClient\` with its defaults on (2 retries, 60 s timeout, typed errors, redaction) and \`unwrap\`. ` +
+      `In memory: an injected \`fetch\` returning a new \`Response\` over prebuilt bytes, ${options.memoryCalls} calls per variant per round.`,
+    rows,
+    notes,
+  };
+}

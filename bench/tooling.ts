@@ -1,0 +1,116 @@
+/**
+ * Section 4: wall time of the spec tooling — `npm run contract`, `npm run generate` and
+ * `npm run lint` — in a scratch copy of the working tree, so that regenerating never touches the
+ * files other people are editing.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Row, Section } from "./lib/report.js";
+import { fmt } from "./lib/stats.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const SKIP = new Set(["node_modules", ".git", "dist", ".tmp", "test-results"]);
+
+/** Runs `npm run <script>` in `cwd`; wall time in seconds and exit code. */
+function timeScript(cwd: string, script: string): Promise<{ seconds: number; code: number; tail: string }> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn("npm", ["run", "--silent", script], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString("utf8")).slice(-4000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("close", (code) => {
+      const tail = output
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !line.includes("nodedir"))
+        .slice(-3)
+        .join(" / ");
+      resolve({ seconds: (performance.now() - start) / 1000, code: code ?? 1, tail });
+    });
+  });
+}
+
+/** A copy of the working tree (without node_modules, which is linked) as a git repo for Biome. */
+function scratchCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "bench-tooling-"));
+  cpSync(root, dir, {
+    recursive: true,
+    filter: (source) => {
+      const relative = source.slice(root.length).split("/")[0] ?? "";
+      return !SKIP.has(relative);
+    },
+  });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+function gitInit(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    spawn("git", ["init", "-q"], { cwd: dir, stdio: "ignore" }).on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`git init exited ${code}`)),
+    );
+  });
+}
+
+export async function tooling(options: { skip: boolean }): Promise<Section> {
+  const title = "Spec tooling wall time";
+  if (options.skip) {
+    return {
+      title,
+      method: "Skipped in --quick mode.",
+      rows: [
+        { metric: "npm run contract", value: "skipped (--quick)", status: "not measured" },
+        { metric: "npm run generate + npm run lint", value: "skipped (--quick)", status: "not measured" },
+      ],
+    };
+  }
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const dir = scratchCopy();
+  try {
+    await gitInit(dir);
+    if (existsSync(join(dir, "scripts", "contract"))) {
+      const contract = await timeScript(dir, "contract");
+      rows.push({
+        metric: "npm run contract",
+        value: `${fmt(contract.seconds, 1)} s (exit ${contract.code})`,
+        status: contract.code === 0 ? "info" : "missed",
+      });
+      if (contract.code !== 0) notes.push(`\`npm run contract\` failed: ${contract.tail}`);
+    } else {
+      rows.push({ metric: "npm run contract", value: "n/a", status: "not measured" });
+      notes.push("`scripts/contract` does not exist yet, so the contract run was not measured.");
+    }
+    const generate = await timeScript(dir, "generate");
+    const lint = await timeScript(dir, "lint");
+    rows.push({ metric: "npm run generate", value: `${fmt(generate.seconds, 1)} s (exit ${generate.code})` });
+    rows.push({ metric: "npm run lint", value: `${fmt(lint.seconds, 1)} s (exit ${lint.code})` });
+    rows.push({
+      metric: "npm run generate + npm run lint",
+      value: `${fmt(generate.seconds + lint.seconds, 1)} s`,
+      status: "info",
+    });
+    if (generate.code !== 0) notes.push(`\`npm run generate\` failed: ${generate.tail}`);
+    if (lint.code !== 0) {
+      notes.push(
+        `\`npm run lint\` failed on the working tree as it was (others' work in progress): ${lint.tail}`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    title,
+    method:
+      "Each script is spawned (`npm run --silent <script>`) in a scratch copy of the working tree (node_modules linked), " +
+      "so regenerating cannot disturb work in progress; wall time of one run each. There is no target: the figure is for the record.",
+    rows,
+    notes,
+  };
+}
