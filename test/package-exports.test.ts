@@ -42,6 +42,7 @@ describe.skipIf(!built)("the built package", () => {
       ["createAgentHandler", "serveAgent", "HUMAN_HANDOVER", "handover", "isHandover"],
     ],
     ["chat-agent-apis/mock", ["startMocks"]],
+    ["chat-agent-apis/cavuer/widget-test-server", ["startWidgetTestServer"]],
   ])("exports %s with its public API", (specifier, names) => {
     expect(importInNode(specifier)).toEqual(expect.arrayContaining(names));
   });
