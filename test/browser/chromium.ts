@@ -53,6 +53,5 @@ export async function offlineContext(
 
 /** The text a reader sees: layout-aware, without hidden parts (which `textContent` would include). */
 export function visibleText(locator: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, on purpose: the tests check what is visibly rendered.
   return locator.innerText();
 }
