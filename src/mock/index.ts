@@ -1,0 +1,113 @@
+/**
+ * Prism mock servers and validating proxies for the vendor specs (Node only):
+ *
+ *   const mocks = await startMocks({ apis: ["fifthelement"] });
+ *   const client = createFifthElementClient({ apiKey: "test", baseUrl: mocks.urls.fifthelement });
+ *   await mocks.stop();
+ */
+import { existsSync } from "node:fs";
+import { specPath } from "./package-root.js";
+import { type PrismProcess, startPrism } from "./prism.js";
+
+export { freePort } from "./free-port.js";
+export { packageRoot, prismBin, specPath } from "./package-root.js";
+export { type PrismOptions, type PrismProcess, READY_TIMEOUT_MS, startPrism } from "./prism.js";
+
+/** The APIs with a spec, hence a mock. */
+export const MOCK_APIS = ["cavuer", "fifthelement", "caac", "caac-agent", "chataibot"] as const;
+export type MockApi = (typeof MOCK_APIS)[number];
+
+/** Fixed default ports, so a developer's integration can point at a stable URL. */
+export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = {
+  cavuer: 4010,
+  fifthelement: 4011,
+  caac: 4012,
+  "caac-agent": 4013,
+  chataibot: 4014,
+};
+
+/** Options of {@link startMocks}. */
+export interface StartMocksOptions {
+  /** Which APIs to mock (default: all). */
+  apis?: readonly MockApi[] | undefined;
+  /** Port per API, overriding {@link DEFAULT_MOCK_PORTS}; 0 picks a free port. */
+  ports?: Partial<Record<MockApi, number>> | undefined;
+  /** Interface to bind (default 127.0.0.1: this machine only). */
+  host?: string | undefined;
+}
+
+/** Running mocks. */
+export interface Mocks {
+  /** Root URL of each started mock. Prism ignores a server's base path, so clients use the root. */
+  urls: Partial<Record<MockApi, string>>;
+  /** Stops every mock; resolves once all have exited. */
+  stop(): Promise<void>;
+}
+
+/** True when `name` is one of {@link MOCK_APIS}. */
+export function isMockApi(name: string): name is MockApi {
+  return (MOCK_APIS as readonly string[]).includes(name);
+}
+
+/**
+ * Starts one Prism mock per API, in parallel, and resolves once all listen (30 s cap each). If
+ * any fails, the others are stopped and the error carries the failed mock's log.
+ */
+export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {
+  const apis = [...new Set(options.apis ?? MOCK_APIS)];
+  for (const api of apis) {
+    if (!isMockApi(api)) throw new TypeError(`unknown API "${api}"; expected one of ${MOCK_APIS.join(", ")}`);
+    if (!existsSync(specPath(api))) throw new Error(`${api}: no spec at ${specPath(api)}`);
+  }
+  const started = await Promise.allSettled(
+    apis.map((api) =>
+      startPrism({
+        name: api,
+        mode: "mock",
+        spec: specPath(api),
+        host: options.host,
+        port: options.ports?.[api] ?? DEFAULT_MOCK_PORTS[api],
+      }),
+    ),
+  );
+  const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const stop = async () => {
+    await Promise.all(running.map((p) => p.stop()));
+  };
+  const failures = started.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+  if (failures.length > 0) {
+    await stop();
+    throw new Error(failures.map((e) => e.message).join("\n\n"));
+  }
+  const urls: Partial<Record<MockApi, string>> = {};
+  for (const p of running as PrismProcess[]) urls[p.name as MockApi] = p.url;
+  return { urls, stop };
+}
+
+/** Options of {@link startProxy}. */
+export interface StartProxyOptions {
+  /** The API whose spec validates the traffic. */
+  api: MockApi;
+  /** The real server (Prism ignores the spec's base path, so include it here). */
+  upstream: string;
+  /** Port (default 0: a free one). */
+  port?: number | undefined;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string | undefined;
+}
+
+/**
+ * Starts `prism proxy --errors`: forwards each request to `upstream` and reports every
+ * difference between the traffic and the spec in the `sl-violations` response header.
+ */
+export function startProxy(options: StartProxyOptions): Promise<PrismProcess> {
+  return startPrism({
+    name: `${options.api} proxy`,
+    mode: "proxy",
+    spec: specPath(options.api),
+    upstream: options.upstream,
+    host: options.host,
+    port: options.port ?? 0,
+    args: ["--errors"],
+  });
+}

@@ -1,0 +1,45 @@
+// Every Prism child this process started, killed on exit, SIGINT, SIGTERM and SIGHUP so that no
+// mock outlives its parent (Prism runs as one process: killing it leaves nothing behind).
+import type { ChildProcess } from "node:child_process";
+
+const live = new Set<ChildProcess>();
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+let installed = false;
+
+function killAll(): void {
+  for (const child of live) child.kill("SIGTERM");
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAll();
+  // When we are the only listener, restore the default behaviour (exit) that listening removed.
+  if (process.listenerCount(signal) === 1) {
+    for (const s of SIGNALS) process.off(s, onSignal);
+    process.kill(process.pid, signal);
+  }
+}
+
+/** Tracks `child` until it exits; it is killed if this process exits or is signalled first. */
+export function track(child: ChildProcess): void {
+  if (!installed) {
+    installed = true;
+    process.once("exit", killAll);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+  }
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+}
+
+/** Stops `child` with SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+export function terminate(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
