@@ -79,3 +79,78 @@ export function validatorFor(schema: JsonObject): ValidateFunction {
 export function describeErrors(validate: ValidateFunction): string {
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message}`).join("; ");
 }
+
+/** The operation `operationId` of `api`; throws naming the API when the spec has none. */
+export function findOperation(api: ApiName, operationId: string): Operation {
+  const op = listOperations(api).find((o) => o.operationId === operationId);
+  if (!op) throw new Error(`${api}: the spec has no operation "${operationId}"`);
+  return op;
+}
+
+/** The numeric statuses an operation documents, in order (`default` and ranges are not forceable). */
+export function documentedStatuses(op: Operation): number[] {
+  return Object.keys(op.raw.responses)
+    .filter((s) => /^\d{3}$/.test(s))
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** The first example of a media type: `example`, else the first of `examples`. */
+export function firstExample(media: MediaType | undefined): Json | undefined {
+  if (!media) return undefined;
+  if (media.example !== undefined) return media.example;
+  return Object.values(media.examples ?? {})[0]?.value;
+}
+
+/** A request built from the spec's examples: every parameter's example and the first body example. */
+export type ExampleRequest = {
+  path: Record<string, Json>;
+  query: Record<string, Json>;
+  body: Json | undefined;
+};
+
+export function exampleRequest(op: Operation): ExampleRequest {
+  const request: ExampleRequest = { path: {}, query: {}, body: undefined };
+  for (const param of op.raw.parameters ?? []) {
+    const value = param.example ?? (param.schema.example as Json | undefined);
+    if (value === undefined) continue;
+    if (param.in === "path") request.path[param.name] = value;
+    if (param.in === "query") request.query[param.name] = value;
+  }
+  request.body = firstExample(op.raw.requestBody?.content["application/json"]);
+  return request;
+}
+
+/** The schema of a response body for a status and content type (parameters after `;` ignored). */
+export function responseSchema(op: Operation, status: number, contentType: string): JsonObject | undefined {
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  return op.raw.responses[String(status)]?.content?.[type]?.schema;
+}
+
+/** The content types a response documents (empty when it has no body). */
+export function responseContentTypes(op: Operation, status: number): string[] {
+  return Object.keys(op.raw.responses[String(status)]?.content ?? {});
+}
+
+/**
+ * The schema of one server-sent event's `data`: the `contentSchema` of a `text/event-stream`
+ * response's schema (data that is not JSON, such as `[DONE]`, is validated as a string).
+ */
+export function eventDataSchema(op: Operation, status = 200): JsonObject {
+  const schema = responseSchema(op, status, "text/event-stream");
+  const content = schema?.contentSchema;
+  if (!content || typeof content !== "object" || Array.isArray(content)) {
+    throw new Error(`${op.api} ${op.operationId} ${status}: text/event-stream schema has no contentSchema`);
+  }
+  return content;
+}
+
+/** The spec's `text/event-stream` example of a response. */
+export function eventStreamExample(op: Operation, status = 200): string {
+  const media = op.raw.responses[String(status)]?.content?.["text/event-stream"];
+  const example = firstExample(media) ?? (media?.schema?.example as Json | undefined);
+  if (typeof example !== "string") {
+    throw new Error(`${op.api} ${op.operationId} ${status}: no string text/event-stream example`);
+  }
+  return example;
+}

@@ -1,0 +1,83 @@
+// Streaming contract: chatStream() against a local server that sends the spec's SSE example one
+// event at a time (Prism cannot stream). Each event's data is validated against the per-event
+// schema (the ChatEventStream schema's contentSchema), and the request against ChatRequest.
+import { afterEach, describe, expect, it } from "vitest";
+import { createFifthElementClient } from "../../src/fifthelement/index.js";
+import { eventData, eventValue } from "../support/events.js";
+import {
+  describeErrors,
+  eventDataSchema,
+  eventStreamExample,
+  findOperation,
+  type JsonObject,
+  validatorFor,
+} from "../support/openapi.js";
+import { recordingFetch } from "../support/recorder.js";
+import { type SseServer, startSseServer } from "../support/sse-server.js";
+
+const op = findOperation("fifthelement", "chat_send");
+const example = eventStreamExample(op);
+const events = eventData(example);
+const validateEvent = validatorFor(eventDataSchema(op));
+const validateRequest = validatorFor(op.raw.requestBody?.content["application/json"]?.schema as JsonObject);
+const expectedChunks = events
+  .map(eventValue)
+  .flatMap((value) =>
+    typeof value === "object" && value !== null && "chunk" in value ? [String(value.chunk)] : [],
+  );
+
+describe("fifthelement stream", () => {
+  let server: SseServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  it("the spec's SSE example has chunk events and ends with [DONE], each valid per event schema", () => {
+    expect(events.at(-1)).toBe("[DONE]");
+    expect(expectedChunks.length).toBeGreaterThan(1);
+    for (const data of events)
+      expect(validateEvent(eventValue(data)), describeErrors(validateEvent)).toBe(true);
+  });
+
+  it("chat_send 200 text/event-stream via chatStream(): yields each chunk as its event arrives", async () => {
+    const pieces = events.map((data) => `data: ${data}\n\n`);
+    server = await startSseServer({ pieces, delayMs: 40 });
+    const rec = recordingFetch();
+    const client = createFifthElementClient({
+      apiKey: "k",
+      baseUrl: server.url,
+      fetch: rec.fetch,
+      maxRetries: 0,
+    });
+    const started = Date.now();
+    const chunks: Array<{ text: string; at: number }> = [];
+    for await (const text of client.chatStream("support-agent", { message: "Hello" })) {
+      chunks.push({ text, at: Date.now() - started });
+    }
+    expect(chunks.map((c) => c.text)).toEqual(expectedChunks);
+    // Incremental: the first chunk reached the consumer well before the server wrote [DONE].
+    const lastWrite = server.writtenAt.at(-1) ?? 0;
+    expect(chunks[0]?.at ?? Number.POSITIVE_INFINITY).toBeLessThan(lastWrite);
+
+    const [request] = server.requests;
+    expect(request?.url).toBe("/chat/support-agent");
+    expect(request?.headers.accept).toMatch(/text\/event-stream/);
+    expect(validateRequest(request?.body), describeErrors(validateRequest)).toBe(true);
+    expect(request?.body).toMatchObject({ message: "Hello", stream: true });
+
+    const received = eventData(await (rec.exchanges[0]?.text() ?? Promise.resolve("")));
+    expect(received).toEqual(events);
+    for (const data of received)
+      expect(validateEvent(eventValue(data)), describeErrors(validateEvent)).toBe(true);
+  });
+
+  it("chat_send 200 text/event-stream via chatStream(): events split at arbitrary byte boundaries", async () => {
+    const body = events.map((data) => `data: ${data}\r\n\r\n`).join("");
+    const pieces = body.match(/[\s\S]{1,7}/g) ?? [];
+    server = await startSseServer({ pieces, delayMs: 2 });
+    const client = createFifthElementClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
+    const chunks: string[] = [];
+    for await (const text of client.chatStream("support-agent", { message: "Hello" })) chunks.push(text);
+    expect(chunks).toEqual(expectedChunks);
+  });
+});

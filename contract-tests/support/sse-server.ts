@@ -1,0 +1,61 @@
+// A local text/event-stream server (Prism serves an SSE example all at once, so streaming is
+// checked against this): it writes a body in pieces with a delay between them, and keeps each
+// request it received so a test can check the client's side of the contract too.
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type SseServer = {
+  url: string;
+  /** Request bodies received, parsed as JSON. */
+  requests: Array<{ method: string; url: string; headers: IncomingMessage["headers"]; body: unknown }>;
+  /** When each piece was written (ms since the response started). */
+  writtenAt: number[];
+  close(): Promise<void>;
+};
+
+export type SseServerOptions = {
+  /** The pieces of the body, written in order. */
+  pieces: string[];
+  /** Pause before each piece, in ms. */
+  delayMs: number;
+};
+
+export async function startSseServer(options: SseServerOptions): Promise<SseServer> {
+  const requests: SseServer["requests"] = [];
+  const writtenAt: number[] = [];
+  const server = createServer(async (req, res) => {
+    let text = "";
+    for await (const chunk of req) text += chunk;
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // Kept as text; the test's request check reports it.
+    }
+    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    res.flushHeaders();
+    const started = Date.now();
+    for (const piece of options.pieces) {
+      await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      if (res.destroyed) return;
+      res.write(piece);
+      writtenAt.push(Date.now() - started);
+    }
+    res.end();
+  });
+  // Bounded: a client that never reads cannot hold the test up.
+  server.requestTimeout = 10_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    writtenAt,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
