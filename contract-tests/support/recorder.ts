@@ -60,25 +60,33 @@ function tap(source: ReadableStream<Uint8Array> | null): {
   text: Promise<string>;
 } {
   if (!source) return { body: null, text: Promise.resolve("") };
+  const reader = source.getReader();
   const decoder = new TextDecoder();
   let copied = "";
   let settle: (text: string) => void = () => {};
   const text = new Promise<string>((resolve) => {
     settle = resolve;
   });
-  const body = source.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        copied += decoder.decode(chunk, { stream: true });
-        controller.enqueue(chunk);
-      },
-      flush() {
-        settle(copied + decoder.decode());
-      },
-      cancel() {
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          settle(copied + decoder.decode());
+          controller.close();
+          return;
+        }
+        copied += decoder.decode(value, { stream: true });
+        controller.enqueue(value);
+      } catch (error) {
         settle(copied);
-      },
-    }),
-  );
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      settle(copied);
+      return reader.cancel(reason);
+    },
+  });
   return { body, text };
 }
