@@ -2083,7 +2083,8 @@ const bundle = {
                         }
                       },
                       {
-                        "type": "null"
+                        "type": "null",
+                        "description": "No relationship; unassigns the member."
                       }
                     ]
                   },
@@ -7981,7 +7982,8 @@ const bundle = {
                 }
               },
               {
-                "type": "null"
+                "type": "null",
+                "description": "No relationship; unassigns the member."
               }
             ]
           },

@@ -1,6 +1,8 @@
 // Proves the specs: every named example validates against its schema, the seed documents'
 // examples are all present, and invalid variants of them are rejected.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import {
   API_NAMES,
   type ApiName,
@@ -76,6 +78,16 @@ describe.each(API_NAMES)("spec %s", (api) => {
     }
   });
 
+  it("documents every schema and property with a description, and every scalar with an example", () => {
+    const spec = parse(readFileSync(new URL(`./${api}/openapi.yaml`, import.meta.url), "utf8")) as JsonObject;
+    const schemas = ((spec.components as JsonObject | undefined)?.schemas ?? {}) as Record<
+      string,
+      JsonObject
+    >;
+    const undocumented = Object.entries(schemas).flatMap(([name, schema]) => undocumentedIn(schema, name));
+    expect(undocumented).toEqual([]);
+  });
+
   it("validates every named request and response example against its schema", () => {
     const examples = operations.flatMap((op) => [...requestExamples(op), ...responseExamples(op)]);
     expect(examples.length).toBeGreaterThan(0);
@@ -130,6 +142,31 @@ describe.each(API_NAMES)("spec %s", (api) => {
     expect(checked).toBeGreaterThan(0);
   });
 });
+
+/** Schema paths (inline, not $ref) lacking a description, or a scalar lacking an example. */
+function undocumentedIn(schema: JsonObject, path: string): string[] {
+  if (schema.$ref !== undefined) return [];
+  const found: string[] = [];
+  if (!schema.description) found.push(`${path}: no description`);
+  const types = ([] as Json[]).concat(schema.type ?? []);
+  const scalar =
+    types.length > 0 &&
+    !types.includes("object") &&
+    !types.includes("array") &&
+    !types.every((t) => t === "null");
+  const exemplified = ["example", "examples", "enum", "const"].some((key) => schema[key] !== undefined);
+  if (scalar && !exemplified) found.push(`${path}: no example`);
+  for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, JsonObject>)) {
+    found.push(...undocumentedIn(property, `${path}.${name}`));
+  }
+  if (schema.items) found.push(...undocumentedIn(schema.items as JsonObject, `${path}[]`));
+  for (const key of ["anyOf", "oneOf", "allOf"]) {
+    ((schema[key] ?? []) as JsonObject[]).forEach((branch, i) => {
+      found.push(...undocumentedIn(branch, `${path}.${key}[${i}]`));
+    });
+  }
+  return found;
+}
 
 /** Required at the top level, or in every branch of an anyOf/oneOf (then no branch can do without it). */
 function isRequired(schema: JsonObject, field: string): boolean {
