@@ -132,6 +132,21 @@ export async function agentRuntime(options: AgentRuntimeOptions): Promise<Sectio
     metric: "Fastify + Ajv ÷ bare node:http (req/s)",
     value: `${fmt(perRound("fastify", "bare"), 2)}×`,
   });
+  notes.push(
+    "Profile (2026-11-23, `node --cpu-prof` on tsc output of the agent server at ~2,400 req/s; reproduce with " +
+      "`npx tsx bench/profile.ts agent`): the runtime's cost is the Web-standard bridge on Node 20, not validation (Ajv request " +
+      "validation 0.7 %, response validation 0.5 % of samples). In `src/caac-agent/serve.ts`: `writeResponse` ≈ 21 %, mostly `res.end` " +
+      "(15 %) — the `Response` carries no content-length, so each reply goes out chunked as two writes (`res.write(chunk)` then the " +
+      "terminating chunk in `res.end()`); reading a single-chunk body, setting content-length and calling `res.end(chunk)` makes it one write " +
+      "like the bare server. `toRequest` ≈ 20 %: `new Request` 10 %, the `bodyStream` ReadableStream 5.6 % (Node 20's `makeTransferable` " +
+      "for every web stream is 6 % of all samples), `new URL` 1.5 %. In `src/caac-agent/auth.ts`: the WebCrypto HMAC per request " +
+      "(`mac` 10.5 % plus WebCrypto job overhead ~7 %). In `src/caac-agent/handler.ts`: `answer` ≈ 12 % (`respond`/`json` building a " +
+      "`Response` 7 %, the deadline timer, AbortController and abort listeners ~3 %).",
+    "When autocannon stops it drops connections mid-request; `createAgentHandler` then logs each as 'caac-agent: the handler failed " +
+      "(Error: aborted)', the message meant for runtime bugs — a client disconnect mid-body would better be a quiet abort (the benchmark " +
+      "passes a silent logger).",
+  );
+
   return {
     title: "Agent runtime",
     method:
