@@ -12,16 +12,33 @@ import {
 } from "./openapi.js";
 import type { Exchange } from "./recorder.js";
 
-/** Prism's findings on an exchange (`sl-violations`), one readable line each; empty when none. */
-export function violations(exchange: Exchange): string[] {
+/** One finding of Prism's `sl-violations` header. */
+export type Violation = { location: string[]; severity: string; message: string };
+
+/** Prism's findings on an exchange, parsed; empty when none. */
+export function parseViolations(exchange: Exchange): Violation[] {
   const header = exchange.headers.get("sl-violations");
   if (!header) return [];
   try {
-    const list = JSON.parse(header) as Array<{ location?: string[]; severity?: string; message?: string }>;
-    return list.map((v) => `${v.severity ?? "?"} at ${(v.location ?? []).join(".")}: ${v.message ?? ""}`);
+    const list = JSON.parse(header) as Array<Partial<Violation>>;
+    return list.map((v) => ({
+      location: v.location ?? [],
+      severity: v.severity ?? "?",
+      message: v.message ?? "",
+    }));
   } catch {
-    return [header];
+    return [{ location: [], severity: "?", message: header }];
   }
+}
+
+/** A finding as one readable line: `Error at response.body.data: must be string`. */
+export function formatViolation(v: Violation): string {
+  return `${v.severity} at ${v.location.join(".")}: ${v.message}`;
+}
+
+/** Prism's findings on an exchange (`sl-violations`), one readable line each; empty when none. */
+export function violations(exchange: Exchange): string[] {
+  return parseViolations(exchange).map(formatViolation);
 }
 
 /** Fails with Prism's own words when any exchange carries `sl-violations`. */

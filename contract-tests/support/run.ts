@@ -2,12 +2,13 @@
 // API's Prism mock, the negative cases, and (with credentials) live drift mode.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type APIError, errorClassFor } from "../../src/core/index.js";
-import { type PrismProcess, startMocks, startProxy } from "../../src/mock/index.js";
+import { startMocks } from "../../src/mock/index.js";
 import { expectBodyMatchesSpec, expectNoViolations, violations } from "./checks.js";
-import type { ApiContract, Call, CallContext } from "./contract.js";
+import type { ApiContract, CallContext } from "./contract.js";
+import { checkDrift, type DriftProxies, liveCases, startDriftProxies } from "./drift.js";
+import { invoke } from "./invoke.js";
 import { liveTarget } from "./live.js";
 import { documentedStatuses, exampleRequest, type Json, listOperations } from "./openapi.js";
-import { type RecorderOptions, recordingFetch } from "./recorder.js";
 
 const MOCK_KEY = "contract-test-key";
 
@@ -30,23 +31,6 @@ export function useMock(api: ContractApi): () => string {
 }
 
 type ContractApi = ApiContract<unknown>["api"];
-
-async function invoke<C>(
-  contract: ApiContract<C>,
-  call: Call<C>,
-  context: CallContext,
-  baseUrl: string,
-  apiKey: string,
-  recorder: RecorderOptions,
-) {
-  const rec = recordingFetch(recorder);
-  const client = contract.client({ apiKey, baseUrl, fetch: rec.fetch, maxRetries: 0 });
-  const outcome = await call(client, context).then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  return { outcome, exchanges: rec.exchanges };
-}
 
 /** Registers every test of `contract`. */
 export function runContract<C>(contract: ApiContract<C>): void {
@@ -121,39 +105,21 @@ export function runContract<C>(contract: ApiContract<C>): void {
   });
 
   const target = liveTarget(api);
+  const cases = liveCases(contract);
   describe.skipIf("skip" in target)(`${api} live drift`, () => {
-    let proxy: PrismProcess | undefined;
+    let proxies: DriftProxies | undefined;
     beforeAll(async () => {
       if ("skip" in target) return;
-      proxy = await startProxy({ api, upstream: target.upstream });
+      proxies = await startDriftProxies(api, target.upstream);
     });
     afterAll(async () => {
-      await proxy?.stop();
+      await proxies?.stop();
     });
-    const live = [
-      ...Object.entries(contract.operations)
-        .filter(([, entry]) => entry.readOnly)
-        .map(([operationId, entry]) => ({ name: `${operationId} via ${entry.via}`, operationId, ...entry })),
-      ...contract.negatives
-        .filter((n) => n.live)
-        .map((n) => ({ ...n, name: `${n.operationId} rejects: ${n.name}` })),
-    ];
-    for (const entry of live) {
+    for (const entry of cases) {
       it(`${entry.name} matches the spec on the real vendor`, async () => {
-        const op = byId.get(entry.operationId);
-        if (!op || !proxy) expect.fail(`${api}: no operation "${entry.operationId}" or no proxy`);
-        const { exchanges } = await invoke(
-          contract,
-          entry.call,
-          { op, example: exampleRequest(op) },
-          proxy.url,
-          "apiKey" in target ? target.apiKey : "",
-          { drop: "drop" in entry ? entry.drop : undefined },
-        );
-        const found = exchanges.flatMap((e) =>
-          violations(e).map((v) => `${e.method} ${e.url} → ${e.status}: ${v}`),
-        );
-        expect(found, `${api}: the real vendor differs from specs/${api}/openapi.yaml`).toEqual([]);
+        if (!proxies || "skip" in target) expect.fail(`${api}: no proxy`);
+        const { findings } = await checkDrift(contract, entry, proxies, target.apiKey);
+        expect(findings, `${api}: the real vendor differs from specs/${api}/openapi.yaml`).toEqual([]);
       });
     }
   });

@@ -94,11 +94,19 @@ export interface StartProxyOptions {
   port?: number | undefined;
   /** Interface to bind (default 127.0.0.1). */
   host?: string | undefined;
+  /**
+   * `--errors` (default true): a response that violates the spec is replaced by a 500 problem
+   * (carrying `sl-violations`), so drift cannot pass unnoticed; an invalid request is answered
+   * 422 by Prism and never forwarded. With false, traffic passes through unchanged and
+   * `sl-violations` lists request and response violations.
+   */
+  errors?: boolean | undefined;
 }
 
 /**
- * Starts `prism proxy --errors`: forwards each request to `upstream` and reports every
- * difference between the traffic and the spec in the `sl-violations` response header.
+ * Starts `prism proxy`: forwards each request to `upstream` and reports every difference between
+ * the traffic and the spec in the `sl-violations` response header. An undocumented status is
+ * reported as a warning only.
  */
 export function startProxy(options: StartProxyOptions): Promise<PrismProcess> {
   return startPrism({
@@ -108,6 +116,6 @@ export function startProxy(options: StartProxyOptions): Promise<PrismProcess> {
     upstream: options.upstream,
     host: options.host,
     port: options.port ?? 0,
-    args: ["--errors"],
+    args: options.errors === false ? [] : ["--errors"],
   });
 }
