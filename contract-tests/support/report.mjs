@@ -15,15 +15,20 @@ function operations(api) {
   const path = new URL(`../../generated/${api}.bundle.json`, import.meta.url);
   if (!existsSync(path)) return 0;
   const bundle = JSON.parse(readFileSync(path, "utf8"));
-  return Object.values(bundle.paths ?? {}).flatMap((item) => Object.values(item).filter((op) => op?.operationId))
-    .length;
+  return Object.values(bundle.paths ?? {}).flatMap((item) =>
+    Object.values(item).filter((op) => op?.operationId),
+  ).length;
 }
 
 function apiOf(file, test) {
   const folder = /contract-tests\/([^/]+)\//.exec(file)?.[1];
   if (folder && APIS.includes(folder)) return folder;
   const title = (test.ancestorTitles?.[0] ?? test.fullName ?? "").replace(/^spec /, "");
-  return APIS.filter((api) => title === api || title.startsWith(`${api} `)).sort((a, b) => b.length - a.length)[0] ?? "other";
+  return (
+    APIS.filter((api) => title === api || title.startsWith(`${api} `)).sort(
+      (a, b) => b.length - a.length,
+    )[0] ?? "other"
+  );
 }
 
 const rows = new Map([...APIS, "other"].map((api) => [api, { cases: 0, passed: 0, failed: 0, skipped: 0 }]));
@@ -47,9 +52,14 @@ for (const file of report.testResults ?? []) {
 const header = ["api", "operations", "cases", "passed", "failed", "skipped"];
 const lines = [...rows]
   .filter(([api, row]) => api !== "other" || row.cases > 0)
-  .map(([api, row]) => [api, api === "other" ? "-" : String(operations(api)), ...[row.cases, row.passed, row.failed, row.skipped].map(String)]);
+  .map(([api, row]) => [
+    api,
+    api === "other" ? "-" : String(operations(api)),
+    ...[row.cases, row.passed, row.failed, row.skipped].map(String),
+  ]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-const format = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+const format = (cells) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
 console.log("");
 console.log(format(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
