@@ -51,6 +51,14 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   resolveOptions(options); // reject a bad client-level timeout or maxRetries at construction
 
+  // The per-attempt signal (deadline + caller's abort) goes to `fetch` in its init argument, as
+  // `baseFetch(request, { ...ext, signal })`: the WHATWG fetch honours `init.signal` over the
+  // Request's own, and this avoids re-wrapping the Request per attempt (~30 µs on Node 20). A custom
+  // `fetch` should pass `init` on to cancel the I/O; one that ignores it (reads only
+  // `request.signal`) still cannot make a call outlive its timeout or the caller's abort, because
+  // the attempt is raced against the signal (only needed for a custom fetch).
+  const raceSignal = options.fetch !== undefined;
+
   async function run(input: Request | string | URL, init: RequestInit | undefined, call: RequestOptions) {
     const resolved = resolveOptions(options, call);
     // openapi-fetch calls fetch(request, requestInitExt): with a Request, `init` only carries
@@ -59,38 +67,48 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     // A ReadableStream body can be sent only once, so such requests never retry.
     const streamingBody = ext === undefined && init?.body instanceof ReadableStream;
     const request = withDefaultHeaders(input instanceof Request ? input : new Request(input, init));
-    const signals = [request.signal, resolved.signal].filter((s): s is AbortSignal => s !== undefined);
-    const userSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    // A Request always has a signal (following openapi-fetch's `signal` option); it lives as long as
+    // this call, so listening to it per attempt leaks nothing. A per-call signal is combined with it.
+    const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
     const context: RetryContext = { method: request.method, retryNonIdempotent: resolved.retryNonIdempotent };
     const maxRetries = streamingBody ? 0 : resolved.maxRetries;
-    const log = { method: request.method, url: redactUrl(request.url, secrets) };
+    let log: { method: string; url: string } | undefined;
+    const fields = () => (log ??= { method: request.method, url: redactUrl(request.url, secrets) });
 
     for (let attempt = 0; ; attempt++) {
-      if (userSignal?.aborted) throw new APIUserAbortError();
+      if (userSignal.aborted) throw new APIUserAbortError();
       const deadline = attemptSignal(userSignal, resolved.timeout);
-      const attemptRequest = new Request(attempt < maxRetries ? request.clone() : request, {
-        signal: deadline.signal,
-      });
-      logger?.debug?.("request", { ...log, attempt });
+      // Keep the original for the next attempt when sending consumes a body; a body-less request
+      // (GET, DELETE…) can be sent as is again.
+      const attemptRequest = attempt < maxRetries && request.body !== null ? request.clone() : request;
+      if (logger) logger.debug?.("request", { ...fields(), attempt });
       let response: Response;
       try {
-        response = await (ext === undefined ? baseFetch(attemptRequest) : baseFetch(attemptRequest, ext));
+        const sent = baseFetch(attemptRequest, { ...ext, signal: deadline.signal });
+        response = await (raceSignal ? deadline.race(sent) : sent);
       } catch (thrown) {
-        deadline.clear();
+        deadline.release();
         const error = scrubError(toConnectionError(thrown, userSignal, deadline.timedOut()), secrets);
         const retry =
           attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
         if (!retry) {
-          logger?.debug?.("request failed", { ...log, attempt, error: error.message });
+          if (logger) logger.debug?.("request failed", { ...fields(), attempt, error: error.message });
           throw error;
         }
         const delayMs = retryDelayMs(attempt, undefined, undefined, Date.now(), random);
-        logger?.warn?.("retrying", { ...log, attempt, error: error.message, delayMs: Math.round(delayMs) });
+        if (logger) {
+          logger.warn?.("retrying", {
+            ...fields(),
+            attempt,
+            error: error.message,
+            delayMs: Math.round(delayMs),
+          });
+        }
         await sleep(delayMs, userSignal);
         continue;
       }
       deadline.clear();
-      logger?.debug?.("response", { ...log, attempt, status: response.status });
+      if (logger) logger.debug?.("response", { ...fields(), attempt, status: response.status });
       if (
         response.ok ||
         attempt >= maxRetries ||
@@ -102,19 +120,33 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       // Release the connection before waiting; not awaited, as cancelling a tee'd body
       // (a custom fetch that cloned the response) settles only when every branch is cancelled.
       response.body?.cancel().catch(() => {});
-      logger?.warn?.("retrying", { ...log, attempt, status: response.status, delayMs: Math.round(delayMs) });
+      deadline.release();
+      if (logger) {
+        logger.warn?.("retrying", {
+          ...fields(),
+          attempt,
+          status: response.status,
+          delayMs: Math.round(delayMs),
+        });
+      }
       await sleep(delayMs, userSignal);
     }
   }
 
+  /** Applies the default headers; builds a new Request only when one of them changes something. */
   function withDefaultHeaders(request: Request): Request {
-    if (!options.headers) return request;
-    const headers = new Headers(request.headers);
-    for (const [name, value] of Object.entries(options.headers)) {
-      if (value === null) headers.delete(name);
-      else if (value !== undefined && !headers.has(name)) headers.set(name, value);
+    const defaults = options.headers;
+    if (!defaults) return request;
+    let headers: Headers | undefined;
+    for (const name in defaults) {
+      const value = defaults[name];
+      if (value === null) {
+        if (request.headers.has(name)) (headers ??= new Headers(request.headers)).delete(name);
+      } else if (value !== undefined && !request.headers.has(name)) {
+        (headers ??= new Headers(request.headers)).set(name, value);
+      }
     }
-    return new Request(request, { headers });
+    return headers ? new Request(request, { headers }) : request;
   }
 
   const runtime = ((input: Request | string | URL, init?: RequestInit) =>

@@ -17,18 +17,52 @@ export interface AttemptSignal {
   timedOut(): boolean;
   /** Stops the deadline timer; the caller's signal keeps working (for the body). */
   clear(): void;
+  /** Stops the timer and stops following the caller's signal: this attempt's response is discarded. */
+  release(): void;
+  /**
+   * Settles like `promise`, or rejects with the abort reason as soon as `signal` aborts, so a
+   * custom `fetch` that ignores the signal still cannot outlive the deadline or the caller's abort.
+   */
+  race<T>(promise: Promise<T>): Promise<T>;
 }
 
-/** Combines the caller's signal with a fresh deadline of `timeoutMs`. */
+/**
+ * Combines the caller's signal with a fresh deadline of `timeoutMs`: one `AbortController` and one
+ * `abort` listener on `userSignal` (no `AbortSignal.any`, which costs tens of µs per attempt on
+ * Node 20). The listener stays until {@link AttemptSignal.release}, so that aborting the caller's
+ * signal still cancels the body of the attempt's response: pass a signal that lives as long as
+ * the call (e.g. the `Request`'s own), not one shared by many calls, or call `release()`.
+ */
 export function attemptSignal(userSignal: AbortSignal | undefined, timeoutMs: number): AttemptSignal {
-  const deadline = new AbortController();
+  const controller = new AbortController();
   let timedOut = false;
+  let rejectRace: ((reason: unknown) => void) | undefined;
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    rejectRace?.(reason);
+  };
+  const onUserAbort = () => abort(userSignal?.reason);
+  if (userSignal?.aborted) controller.abort(userSignal.reason);
+  else userSignal?.addEventListener("abort", onUserAbort, { once: true });
   const timer = setTimeout(() => {
     timedOut = true;
-    deadline.abort(new APIConnectionTimeoutError(`Request timed out after ${timeoutMs} ms.`));
+    abort(new APIConnectionTimeoutError(`Request timed out after ${timeoutMs} ms.`));
   }, timeoutMs);
-  const signal = userSignal ? AbortSignal.any([userSignal, deadline.signal]) : deadline.signal;
-  return { signal, timedOut: () => timedOut && !userSignal?.aborted, clear: () => clearTimeout(timer) };
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut && !userSignal?.aborted,
+    clear: () => clearTimeout(timer),
+    release: () => {
+      clearTimeout(timer);
+      userSignal?.removeEventListener("abort", onUserAbort);
+    },
+    race: <T>(promise: Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        promise.then(resolve, reject);
+        if (controller.signal.aborted) reject(controller.signal.reason);
+        else rejectRace = reject;
+      }),
+  };
 }
 
 /** Maps whatever `fetch` threw to the right class: user abort, timeout, or connection error (cause kept). */
