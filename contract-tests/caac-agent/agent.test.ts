@@ -19,7 +19,9 @@ describe("caac-agent reference runtime", () => {
     server = await serveAgent(createAgentHandler({ token: TOKEN, agent: createKnowledgeAgent() }), {
       port: 0,
     });
-    proxies = await startDriftProxies("caac-agent", server.url.replace(/\/$/, ""));
+    // Every case goes through the pass-through proxy (one Prism): there the spec's example also
+    // has its request checked, and the runtime's answers to wrong requests reach the test.
+    proxies = await startDriftProxies("caac-agent", server.url.replace(/\/$/, ""), [{ negative: true }]);
   });
   afterAll(async () => {
     await proxies?.stop();
@@ -46,6 +48,7 @@ describe("caac-agent reference runtime", () => {
       { name: "ai_agent_reply", operationId: "ai_agent_reply", call: entry.call, negative: false },
       proxies as DriftProxies,
       TOKEN,
+      "passThrough",
     );
     expect(findings).toEqual([]);
     expect(statuses).toEqual([200]);

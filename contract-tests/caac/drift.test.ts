@@ -22,7 +22,7 @@ describe("caac live drift mode (local upstream)", () => {
   let proxies: DriftProxies | undefined;
   beforeAll(async () => {
     upstream = await startSpecUpstream("caac");
-    proxies = await startDriftProxies("caac", upstream.url);
+    proxies = await startDriftProxies("caac", upstream.url, cases);
   });
   afterAll(async () => {
     await proxies?.stop();

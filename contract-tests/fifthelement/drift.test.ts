@@ -13,7 +13,7 @@ describe("fifthelement live drift mode (local upstream)", () => {
   let proxies: DriftProxies | undefined;
   beforeAll(async () => {
     upstream = await startSpecUpstream("fifthelement", "/v1/api");
-    proxies = await startDriftProxies("fifthelement", upstream.url);
+    proxies = await startDriftProxies("fifthelement", upstream.url, cases);
   });
   afterAll(async () => {
     await proxies?.stop();

@@ -110,7 +110,7 @@ export function runContract<C>(contract: ApiContract<C>): void {
     let proxies: DriftProxies | undefined;
     beforeAll(async () => {
       if ("skip" in target) return;
-      proxies = await startDriftProxies(api, target.upstream);
+      proxies = await startDriftProxies(api, target.upstream, cases);
     });
     afterAll(async () => {
       await proxies?.stop();
