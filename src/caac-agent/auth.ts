@@ -1,12 +1,15 @@
-// Bearer-token checking in constant time. Both sides are HMAC'd with a per-process random key,
-// so the comparison runs over fixed-length digests: neither the token's length nor the position
-// of the first differing byte shows in the timing. Every configured token is compared (rotation)
-// without stopping at the first match.
-
-const encoder = new TextEncoder();
+// Bearer-token checking in constant time. The presented token is compared with EVERY configured
+// token (rotation) without stopping at the first difference or the first match: differences are
+// OR-accumulated over the presented token's whole length, with the length difference folded in.
+// The time taken depends only on the presented token's length and on how many tokens are
+// configured, never on their content or their lengths (a token is read cyclically, `i % length`,
+// so no branch depends on where it ends). Synchronous and allocation-free per request; no
+// WebCrypto or node:crypto needed.
 
 /** Checks `Authorization` headers against a set of tokens. */
-export type TokenChecker = (authorization: string | null) => Promise<boolean>;
+export type TokenChecker = (authorization: string | null) => boolean;
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /** Creates a checker for one or more accepted tokens (several during rotation). */
 export function createTokenChecker(tokens: readonly string[]): TokenChecker {
@@ -15,23 +18,26 @@ export function createTokenChecker(tokens: readonly string[]): TokenChecker {
       "createAgentHandler: at least one non-empty token is required (option `token` or `tokens`).",
     );
   }
-  const key = crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = async (value: string) =>
-    new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(value)));
-  const expected = Promise.all(tokens.map(mac));
-  // Unhandled-rejection safety: a failure surfaces when a request awaits these.
-  key.catch(() => {});
-  expected.catch(() => {});
+  // Code units, encoded once: header values are byte strings (every char < 256), so comparing
+  // UTF-16 code units is exactly comparing the strings.
+  const expected = tokens.map((token) => {
+    const units = new Uint16Array(token.length);
+    for (let i = 0; i < token.length; i++) units[i] = token.charCodeAt(i);
+    return units;
+  });
 
-  return async (authorization) => {
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? "");
-    // Still hash something when the header is absent, so both paths cost the same.
-    const presented = await mac(match?.[1] ?? "");
+  return (authorization) => {
+    const match = BEARER.exec(authorization ?? "");
+    // Still compare something when the header is absent or malformed, so every path does the work.
+    const presented = match?.[1] ?? "";
+    const length = presented.length;
     let matched = 0;
-    for (const digest of await expected) {
-      let difference = 0;
-      for (let i = 0; i < digest.length; i++) difference |= (digest[i] ?? 0) ^ (presented[i] ?? 0);
-      matched |= difference === 0 ? 1 : 0;
+    for (const units of expected) {
+      let difference = units.length ^ length;
+      for (let i = 0; i < length; i++)
+        difference |= (units[i % units.length] as number) ^ presented.charCodeAt(i);
+      // 1 when difference is 0, else 0, without a branch.
+      matched |= ((difference | -difference) >>> 31) ^ 1;
     }
     return match !== null && matched === 1;
   };

@@ -1,17 +1,9 @@
-// Reads a request body as text with a byte limit: Content-Length is checked first, and the
-// stream is counted as it arrives, cancelled as soon as the limit is passed.
+// Reads a Web request body with a byte limit: the stream is counted as it arrives and cancelled as
+// soon as the limit is passed. (The handler checks Content-Length before calling this.)
 
-/** The outcome of reading a body: its text, or that it was too large. */
-export type BodyResult = { ok: true; text: string } | { ok: false; reason: "too_large" };
-
-/** Reads `request`'s body, never holding more than `maxBytes` bytes of it. */
-export async function readBody(request: Request, maxBytes: number): Promise<BodyResult> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) {
-    await request.body?.cancel().catch(() => {});
-    return { ok: false, reason: "too_large" };
-  }
-  if (!request.body) return { ok: true, text: "" };
+/** Reads `request`'s body, never holding more than `maxBytes` bytes of it; undefined once it passes them. */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
@@ -21,15 +13,16 @@ export async function readBody(request: Request, maxBytes: number): Promise<Body
     received += value.byteLength;
     if (received > maxBytes) {
       await reader.cancel().catch(() => {});
-      return { ok: false, reason: "too_large" };
+      return undefined;
     }
     chunks.push(value);
   }
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
   const bytes = new Uint8Array(received);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { ok: true, text: new TextDecoder().decode(bytes) };
+  return bytes;
 }

@@ -3,13 +3,14 @@
 // imports here or in anything this file imports.
 import {
   type Agent,
+  type AgentContext,
   type AgentReply,
   type AgentRequestBody,
   type Conversation,
   toConversation,
 } from "./agent.js";
 import { createTokenChecker } from "./auth.js";
-import { readBody } from "./body.js";
+import { readBodyBytes } from "./body.js";
 import { handover } from "./handover.js";
 import { PROBLEM_CONTENT_TYPE, problem } from "./problem.js";
 import {
@@ -61,6 +62,36 @@ export const DEFAULT_FALLBACK = handover(
 
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
+/**
+ * What the handler needs from a request, whatever carries it: a Web `Request` or, inside
+ * {@link serveAgent}, Node's `IncomingMessage` directly (no `Request`, `URL` or web stream built).
+ * Internal: both paths go through the same checks in the same order, so they answer alike.
+ */
+export type RequestInput = {
+  method: string;
+  authorization: string | null;
+  contentType: string | null;
+  contentLength: string | null;
+  /** Reads the body, stopping (and abandoning the rest) once more than `maxBytes` arrived: then undefined. Rejects if the body cannot be read (e.g. the client went away). */
+  readBody(maxBytes: number): Promise<Uint8Array | undefined>;
+  /** Abandons the body unread. */
+  discard(): void | Promise<void>;
+  /** Calls `abort` once the caller goes away (at once if it already has); returns an unsubscribe function. */
+  onAbort(abort: (reason: unknown) => void): () => void;
+};
+
+/** A reply, ready to write: the body is the JSON text; `headers` includes `content-type`. */
+export type Reply = { status: number; headers: Record<string, string>; body: string };
+
+/**
+ * The key of the internal entry `(input: RequestInput) => Promise<Reply>` that
+ * {@link createAgentHandler}'s function carries (non-enumerable), used by serveAgent on Node.
+ */
+export const HANDLE_INPUT: unique symbol = Symbol("caac-agent.handleInput");
+
+/** The function {@link createAgentHandler} returns, with its internal entry. */
+export type InputHandler = (input: RequestInput) => Reply | Promise<Reply>;
+
 /** Creates the endpoint: `(request) => Promise<Response>`, never rejecting. */
 export function createAgentHandler(options: AgentHandlerOptions): (request: Request) => Promise<Response> {
   const tokens = options.tokens ?? (options.token === undefined ? [] : [options.token]);
@@ -96,8 +127,8 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
     return fallback ?? DEFAULT_FALLBACK;
   };
 
-  /** Sends a JSON body after checking it against the spec's schema for that status. */
-  const respond = (status: number, body: unknown, headers: Record<string, string> = {}): Response => {
+  /** A JSON body after checking it against the spec's schema for that status. */
+  const respond = (status: number, body: unknown, headers?: Record<string, string>): Reply => {
     const contentType = status === 200 ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
     const validate = responseValidator(status, contentType);
     if (!validate?.(body)) {
@@ -105,42 +136,81 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
         status,
         errors: fieldErrors(validate?.errors),
       });
-      return json(
-        500,
-        problem(500, "The agent produced a response that does not match the spec."),
-        PROBLEM_CONTENT_TYPE,
-      );
+      return internalError("The agent produced a response that does not match the spec.");
     }
-    return json(status, body, contentType, headers);
+    return {
+      status,
+      headers: headers ? { ...headers, "content-type": contentType } : { "content-type": contentType },
+      body: JSON.stringify(body),
+    };
   };
 
-  const answer = async (body: AgentRequestBody, started: number, request: Request): Promise<Response> => {
+  /** The agent's reply (or the fallback) for a conversation. */
+  const answer = (body: AgentRequestBody, started: number, input: RequestInput): Reply | Promise<Reply> => {
     const conversation = toConversation(body);
-    const controller = new AbortController();
-    const forwardAbort = () => controller.abort(request.signal.reason);
-    if (request.signal.aborted) forwardAbort();
-    else request.signal.addEventListener("abort", forwardAbort, { once: true });
-
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<{ kind: "deadline" }>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ kind: "deadline" }),
-        Math.max(0, deadlineMs - (Date.now() - started)),
+    // The agent's signal, made on first use (most synchronous agents never look at it): aborted
+    // when the caller goes away or the deadline passes, including before it was made.
+    let controller: AbortController | undefined;
+    let unsubscribe: (() => void) | undefined;
+    let abortReason: { reason: unknown } | undefined;
+    // Once answered, the caller going away no longer concerns the agent.
+    let settled = false;
+    const abort = (reason: unknown) => {
+      abortReason ??= { reason };
+      controller?.abort(reason);
+    };
+    const context: AgentContext = {
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (abortReason) controller.abort(abortReason.reason);
+          else if (!settled) unsubscribe = input.onAbort(abort);
+        }
+        return controller.signal;
+      },
+    };
+    let result: AgentReply | Promise<AgentReply>;
+    try {
+      result = options.agent(conversation, context);
+    } catch (error) {
+      settled = true;
+      unsubscribe?.();
+      return settle({ kind: "error", error }, conversation);
+    }
+    if (!isThenable(result)) {
+      // A synchronous agent: its reply always came before the deadline timer could have fired.
+      settled = true;
+      unsubscribe?.();
+      return settle({ kind: "reply", reply: result }, conversation);
+    }
+    return (async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<Outcome>((resolve) => {
+        timer = setTimeout(
+          () => resolve({ kind: "deadline" }),
+          Math.max(0, deadlineMs - (Date.now() - started)),
+        );
+      });
+      // Both branches are handled, so an agent that fails after the deadline never becomes an
+      // unhandled rejection.
+      const work = Promise.resolve(result).then(
+        (reply): Outcome => ({ kind: "reply", reply }),
+        (error: unknown): Outcome => ({ kind: "error", error }),
       );
-    });
-    // The async wrapper turns a synchronous throw into a rejection; both branches are handled, so
-    // an agent that fails after the deadline never becomes an unhandled rejection.
-    const work = (async () => options.agent(conversation, { signal: controller.signal }))().then(
-      (reply) => ({ kind: "reply" as const, reply }),
-      (error: unknown) => ({ kind: "error" as const, error }),
-    );
-    const outcome = await Promise.race([work, deadline]);
-    clearTimeout(timer);
-    request.signal.removeEventListener("abort", forwardAbort);
+      const outcome = await Promise.race([work, deadline]);
+      clearTimeout(timer);
+      settled = true;
+      unsubscribe?.();
+      if (outcome.kind === "deadline") {
+        abort(new DOMException(`The agent did not answer within ${deadlineMs} ms.`, "TimeoutError"));
+      }
+      return settle(outcome, conversation);
+    })();
+  };
 
+  const settle = (outcome: Outcome, conversation: Conversation): Reply => {
     const conversationId = conversation.conversationId;
     if (outcome.kind === "deadline") {
-      controller.abort(new DOMException(`The agent did not answer within ${deadlineMs} ms.`, "TimeoutError"));
       logger.warn?.("caac-agent: the agent missed the deadline; sent the fallback", {
         conversationId,
         deadlineMs,
@@ -165,36 +235,14 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
     return respond(200, { reply_text: text });
   };
 
-  const handle = async (request: Request): Promise<Response> => {
-    const started = Date.now();
-    if (request.method !== "POST") {
-      await discard(request);
-      return respond(405, problem(405, `Use POST; this endpoint does not answer ${request.method}.`), {
-        allow: "POST",
-      });
-    }
-    if (!(await checkToken(request.headers.get("authorization")))) {
-      await discard(request);
-      return respond(
-        401,
-        problem(
-          401,
-          "A valid bearer token is required: send `Authorization: Bearer <token>` with the token configured in CAAC.",
-        ),
-        { "www-authenticate": 'Bearer realm="caac-ai-agent"' },
-      );
-    }
-    if (!isJson(request.headers.get("content-type"))) {
-      await discard(request);
-      return respond(415, problem(415, "Send the conversation as application/json."));
-    }
-    const read = await readBody(request, maxBodyBytes);
-    if (!read.ok) {
+  /** Everything after the body has been read. */
+  const handleBody = (bytes: Uint8Array | undefined, started: number, input: RequestInput) => {
+    if (bytes === undefined) {
       return respond(413, problem(413, `The request body exceeds ${maxBodyBytes} bytes.`));
     }
     let body: unknown;
     try {
-      body = JSON.parse(read.text);
+      body = JSON.parse(decoder.decode(bytes));
     } catch (error) {
       return respond(
         400,
@@ -225,27 +273,119 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
     }
     const valid = body as AgentRequestBody;
     if (valid.conversation_id === 0) return respond(200, { reply_text: healthReply });
-    return answer(valid, started, request);
+    return answer(valid, started, input);
   };
 
-  return async (request) => {
-    try {
-      return await handle(request);
-    } catch (error) {
-      // Only a bug in this runtime (not the agent) lands here.
-      logger.error("caac-agent: the handler failed", { error: redact(describe(error)) });
-      return json(500, problem(500, "The agent endpoint failed unexpectedly."), PROBLEM_CONTENT_TYPE);
+  /** A body that could not be read: the client went away (or sent a broken stream); not a runtime bug. */
+  const unreadable = (error: unknown): Reply => {
+    logger.warn?.("caac-agent: the request body could not be read (the client closed the connection?)", {
+      error: redact(describe(error)),
+    });
+    return respond(400, problem(400, "The request body could not be read."));
+  };
+
+  const handle = (input: RequestInput): Reply | Promise<Reply> => {
+    const started = Date.now();
+    if (input.method !== "POST") {
+      return after(input.discard(), () =>
+        respond(405, problem(405, `Use POST; this endpoint does not answer ${input.method}.`), {
+          allow: "POST",
+        }),
+      );
     }
+    if (!checkToken(input.authorization)) {
+      return after(input.discard(), () =>
+        respond(
+          401,
+          problem(
+            401,
+            "A valid bearer token is required: send `Authorization: Bearer <token>` with the token configured in CAAC.",
+          ),
+          { "www-authenticate": 'Bearer realm="caac-ai-agent"' },
+        ),
+      );
+    }
+    if (!isJson(input.contentType)) {
+      return after(input.discard(), () =>
+        respond(415, problem(415, "Send the conversation as application/json.")),
+      );
+    }
+    const declared = input.contentLength;
+    if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBodyBytes) {
+      return after(input.discard(), () => handleBody(undefined, started, input));
+    }
+    return input.readBody(maxBodyBytes).then((bytes) => handleBody(bytes, started, input), unreadable);
+  };
+
+  const failed = (error: unknown): Reply => {
+    // Only a bug in this runtime (not the agent, not the client) lands here.
+    logger.error("caac-agent: the handler failed", { error: redact(describe(error)) });
+    return internalError("The agent endpoint failed unexpectedly.");
+  };
+
+  /** The shared entry of both paths; never throws or rejects. */
+  const handleInput: InputHandler = (input) => {
+    try {
+      const reply = handle(input);
+      return isThenable(reply) ? Promise.resolve(reply).catch(failed) : reply;
+    } catch (error) {
+      return failed(error);
+    }
+  };
+
+  const handler = async (request: Request): Promise<Response> => {
+    const reply = await handleInput(fromRequest(request));
+    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  };
+  Object.defineProperty(handler, HANDLE_INPUT, { value: handleInput });
+  return handler;
+}
+
+type Outcome = { kind: "reply"; reply: unknown } | { kind: "error"; error: unknown } | { kind: "deadline" };
+
+const decoder = new TextDecoder();
+
+function internalError(detail: string): Reply {
+  return {
+    status: 500,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(problem(500, detail)),
   };
 }
 
-function json(
-  status: number,
-  body: unknown,
-  contentType: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...headers, "content-type": contentType } });
+/** The fields the handler reads from a Web `Request`. */
+function fromRequest(request: Request): RequestInput {
+  const { headers, signal } = request;
+  return {
+    method: request.method,
+    authorization: headers.get("authorization"),
+    contentType: headers.get("content-type"),
+    contentLength: headers.get("content-length"),
+    readBody: (maxBytes) => readBodyBytes(request, maxBytes),
+    discard: () => discard(request),
+    onAbort: (abort) => {
+      const listener = () => abort(signal.reason);
+      if (signal.aborted) {
+        listener();
+        return () => {};
+      }
+      signal.addEventListener("abort", listener, { once: true });
+      return () => signal.removeEventListener("abort", listener);
+    },
+  };
+}
+
+/** Runs `next` once `pending` (if a promise) settles; synchronously otherwise. */
+function after<T>(pending: void | Promise<void>, next: () => T | Promise<T>): T | Promise<T> {
+  return pending ? pending.then(next, next) : next();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function replyText(reply: AgentReply | unknown): string | undefined {
