@@ -1,0 +1,325 @@
+// serveAgent answers createAgentHandler's requests through the handler's direct entry (no Request,
+// Response or web streams). These tests hold it to the Web path: the same statuses, headers and
+// bodies for a table of requests, in-process and over both node:http paths.
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Agent } from "./agent.js";
+import { createTokenChecker } from "./auth.js";
+import { createAgentHandler, HANDLE_INPUT, type Logger } from "./handler.js";
+import { type AgentServer, serveAgent } from "./serve.js";
+import { healthBody, seedBody, TOKEN } from "./test-helpers.js";
+
+const OTHER_TOKEN = "rotated-token-0a1b2c3d";
+const MAX = 2048;
+
+/** Answers by the latest message's text, to exercise every outcome of the agent. */
+const agent: Agent = async (conversation, { signal }) => {
+  const text = conversation.messages.at(-1)?.text ?? "";
+  if (text === "throw") throw new Error("boom");
+  if (text === "empty") return "";
+  if (text === "object") return { replyText: "as object" };
+  if (text === "slow") return new Promise(() => {});
+  if (text === "async") {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return `late, aborted=${signal.aborted}`;
+  }
+  return `You said: ${text}`;
+};
+
+const withText = (text: string) => ({
+  ...seedBody,
+  messages: [{ ...(seedBody.messages[0] as object), text }],
+});
+
+type Case = {
+  name: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Leave out the default bearer token. */
+  noAuth?: boolean;
+};
+
+const json = JSON.stringify;
+const cases: Case[] = [
+  { name: "seed", body: json(seedBody) },
+  { name: "health check", body: json(healthBody) },
+  { name: "sync reply", body: json(withText("hello")) },
+  { name: "{ replyText }", body: json(withText("object")) },
+  { name: "agent throws", body: json(withText("throw")) },
+  { name: "empty reply", body: json(withText("empty")) },
+  { name: "async reply", body: json(withText("async")) },
+  { name: "deadline", body: json(withText("slow")) },
+  { name: "rotated token", body: json(seedBody), headers: { authorization: `Bearer ${OTHER_TOKEN}` } },
+  { name: "lower-case scheme", body: json(seedBody), headers: { authorization: `bearer  ${TOKEN} ` } },
+  { name: "wrong token", body: json(seedBody), headers: { authorization: "Bearer wrong" } },
+  { name: "token prefix", body: json(seedBody), headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` } },
+  { name: "token plus suffix", body: json(seedBody), headers: { authorization: `Bearer ${TOKEN}x` } },
+  { name: "no scheme", body: json(seedBody), headers: { authorization: TOKEN } },
+  { name: "no authorization", body: json(seedBody), noAuth: true },
+  { name: "GET", method: "GET" },
+  { name: "PUT with body", method: "PUT", body: json(seedBody) },
+  { name: "DELETE without auth", method: "DELETE", noAuth: true },
+  { name: "text/plain", body: json(seedBody), headers: { "content-type": "text/plain" } },
+  { name: "no content type", body: json(seedBody), headers: { "content-type": "" } },
+  {
+    name: "+json media type",
+    body: json(seedBody),
+    headers: { "content-type": "application/vnd.caac+json" },
+  },
+  {
+    name: "json with charset",
+    body: json(seedBody),
+    headers: { "content-type": "Application/JSON; charset=utf-8" },
+  },
+  { name: "malformed JSON", body: "{not json" },
+  { name: "empty body", body: "" },
+  {
+    name: "BOM before JSON",
+    body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json(seedBody))]),
+  },
+  {
+    name: "invalid UTF-8",
+    body: Buffer.concat([
+      Buffer.from('{"version":"1.0","x":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]),
+  },
+  { name: "version 2.0", body: json({ ...seedBody, version: "2.0" }) },
+  { name: "schema violation", body: json({ ...seedBody, messages: "nope" }) },
+  { name: "array body", body: "[]" },
+  {
+    name: "exactly the limit",
+    body: json({ ...seedBody, prompt: "p".repeat(MAX - json({ ...seedBody, prompt: "" }).length) }),
+  },
+  {
+    name: "one byte over the limit",
+    body: json({ ...seedBody, prompt: "p".repeat(MAX + 1 - json({ ...seedBody, prompt: "" }).length) }),
+  },
+  { name: "large declared length, no auth", body: "x".repeat(MAX * 2), noAuth: true },
+];
+
+type Answer = {
+  status: number;
+  contentType: string | null;
+  allow: string | null;
+  auth: string | null;
+  body: string;
+};
+
+function makeHandler(logs: string[]) {
+  const logger: Logger = {
+    error: (message) => logs.push(`error: ${message}`),
+    warn: (message) => logs.push(`warn: ${message}`),
+  };
+  return createAgentHandler({
+    tokens: [TOKEN, OTHER_TOKEN],
+    agent,
+    logger,
+    maxBodyBytes: MAX,
+    deadlineMs: 150,
+  });
+}
+
+function headersOf(c: Case): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (!c.noAuth) headers.authorization = `Bearer ${TOKEN}`;
+  for (const [name, value] of Object.entries(c.headers ?? {})) {
+    if (value === "") delete headers[name];
+    else headers[name] = value;
+  }
+  return headers;
+}
+
+async function viaRequest(handler: (r: Request) => Promise<Response>, c: Case): Promise<Answer> {
+  const method = c.method ?? "POST";
+  const body = c.body === undefined ? undefined : new Uint8Array(Buffer.from(c.body));
+  const response = await handler(
+    new Request("http://agent.test/", { method, headers: headersOf(c), ...(body ? { body } : {}) }),
+  );
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    allow: response.headers.get("allow"),
+    auth: response.headers.get("www-authenticate"),
+    body: await response.text(),
+  };
+}
+
+function viaHttp(server: AgentServer, c: Case): Promise<Answer & { contentLength: string | null }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const body = c.body === undefined ? undefined : Buffer.from(c.body);
+    const headers: Record<string, string> = headersOf(c);
+    if (body) headers["content-length"] = String(body.length);
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: c.method ?? "POST", headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const header = (name: string) => {
+            const value = res.headers[name];
+            return typeof value === "string" ? value : null;
+          };
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: header("content-type"),
+            allow: header("allow"),
+            auth: header("www-authenticate"),
+            contentLength: header("content-length"),
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("serveAgent's direct path", () => {
+  const logs = { inProcess: [] as string[], direct: [] as string[], web: [] as string[] };
+  let direct: AgentServer;
+  let web: AgentServer;
+  beforeAll(async () => {
+    direct = await serveAgent(makeHandler(logs.direct), { port: 0 });
+    const bridged = makeHandler(logs.web);
+    // A plain wrapper carries no direct entry: serveAgent goes through Request/Response.
+    web = await serveAgent((request) => bridged(request), { port: 0 });
+  });
+  afterAll(async () => {
+    await Promise.all([direct.close(), web.close()]);
+  });
+
+  it("is carried by createAgentHandler's function, not enumerable", () => {
+    const handler = makeHandler([]);
+    expect(typeof (handler as unknown as Record<symbol, unknown>)[HANDLE_INPUT]).toBe("function");
+    expect(Object.keys(handler)).toEqual([]);
+  });
+
+  it.each(cases)("answers $name alike in-process, directly and through the Web bridge", async (c) => {
+    const handler = makeHandler(logs.inProcess);
+    const inProcess = await viaRequest(handler, c);
+    const { contentLength, ...overDirect } = await viaHttp(direct, c);
+    const { contentLength: _webLength, ...overWeb } = await viaHttp(web, c);
+    expect(overDirect).toEqual(inProcess);
+    expect(overWeb).toEqual(inProcess);
+    if (c.method !== "HEAD") expect(Number(contentLength)).toBe(Buffer.byteLength(overDirect.body));
+    expect(inProcess.status).toBeLessThan(500);
+  });
+
+  it("logged the same things on every path", () => {
+    const sorted = (list: string[]) => [...list].sort();
+    expect(sorted(logs.direct)).toEqual(sorted(logs.inProcess));
+    expect(sorted(logs.web)).toEqual(sorted(logs.inProcess));
+    expect(logs.direct.some((line) => line.includes("the handler failed"))).toBe(false);
+  });
+});
+
+describe("a client that goes away mid-body", () => {
+  it("is a warning, not 'the handler failed', over node:http", async () => {
+    const logs: string[] = [];
+    const server = await serveAgent(makeHandler(logs), { port: 0 });
+    try {
+      const url = new URL(server.url);
+      await new Promise<void>((resolve) => {
+        const req = httpRequest({
+          host: url.hostname,
+          port: url.port,
+          method: "POST",
+          headers: { ...headersOf({ name: "" }), "content-length": "1000" },
+        });
+        req.on("error", () => resolve());
+        req.write('{"version":', () => setTimeout(() => req.destroy(), 20));
+        req.on("close", () => resolve());
+      });
+      for (let i = 0; i < 100 && logs.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(logs).toEqual([
+        "warn: caac-agent: the request body could not be read (the client closed the connection?)",
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("is a warning and a 400 for a Web request whose body stream fails", async () => {
+    const logs: string[] = [];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"version":'));
+        controller.error(new Error("aborted"));
+      },
+    });
+    const response = await makeHandler(logs)(
+      new Request("http://agent.test/", {
+        method: "POST",
+        headers: headersOf({ name: "" }),
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(response.status).toBe(400);
+    expect(logs).toEqual([
+      "warn: caac-agent: the request body could not be read (the client closed the connection?)",
+    ]);
+  });
+});
+
+describe("the agent's signal", () => {
+  it("is aborted when first used after the deadline", async () => {
+    let late: boolean | undefined;
+    const handler = createAgentHandler({
+      token: TOKEN,
+      logger: { error: () => {}, warn: () => {} },
+      deadlineMs: 30,
+      agent: async (_conversation, context) => {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        late = context.signal.aborted;
+        return "too late";
+      },
+    });
+    const response = await viaRequest(handler, { name: "", body: json(seedBody) });
+    expect(response.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(late).toBe(true);
+  });
+
+  it("is not aborted for an agent that answers in time", async () => {
+    let signal: AbortSignal | undefined;
+    const handler = createAgentHandler({
+      token: TOKEN,
+      agent: (_conversation, context) => {
+        signal = context.signal;
+        return "ok";
+      },
+    });
+    expect((await viaRequest(handler, { name: "", body: json(seedBody) })).status).toBe(200);
+    expect(signal?.aborted).toBe(false);
+  });
+});
+
+describe("createTokenChecker", () => {
+  const check = createTokenChecker([TOKEN, OTHER_TOKEN]);
+  it.each([
+    [`Bearer ${TOKEN}`, true],
+    [`Bearer ${OTHER_TOKEN}`, true],
+    [`bearer\t${TOKEN}\t`, true],
+    [`Bearer ${TOKEN}${TOKEN}`, false],
+    [`Bearer ${TOKEN.slice(0, -1)}`, false],
+    [`Bearer ${TOKEN.slice(1)}`, false],
+    [`Bearer ${TOKEN.slice(0, -1)}X`, false],
+    [`Bearer ${TOKEN} extra`, false],
+    [`Basic ${TOKEN}`, false],
+    ["Bearer ", false],
+    ["", false],
+    [null, false],
+  ])("%s → %s", (header, expected) => {
+    expect(check(header)).toBe(expected);
+  });
+  it("refuses an empty token list or an empty token", () => {
+    expect(() => createTokenChecker([])).toThrow(TypeError);
+    expect(() => createTokenChecker([TOKEN, ""])).toThrow(TypeError);
+  });
+});
