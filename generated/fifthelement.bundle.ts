@@ -308,7 +308,7 @@ const bundle = {
                     ]
                   }
                 },
-                "example": "data: {\"chunk\": \"Hello\"}\n\ndata: {\"chunk\": \" there!\"}\n\ndata: {\"chunk\": \" How\"}\n\ndata: {\"chunk\": \" can\"}\n\ndata: {\"chunk\": \" I\"}\n\ndata: {\"chunk\": \" help\"}\n\ndata: {\"chunk\": \"?\"}\n\ndata: [DONE]\n\n"
+                "example": "data: {\"chunk\": \"Hello\"}\n\ndata: {\"chunk\": \" there!\"}\n\ndata: {\"chunk\": \" How\"}\n\ndata: {\"chunk\": \" can\"}\n\ndata: {\"chunk\": \" I\"}\n\ndata: {\"chunk\": \" help\"}\n\ndata: {\"chunk\": \"?\"}\n\ndata: [DONE]\n\n\n"
               }
             }
           },

@@ -294,6 +294,7 @@ export interface operations {
                      *
                      *     data: [DONE]
                      *
+                     *
                      *      */
                     "text/event-stream": components["schemas"]["ChatEventStream"];
                 };
