@@ -155,16 +155,17 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
     let abortReason: { reason: unknown } | undefined;
     // Once answered, the caller going away no longer concerns the agent.
     let settled = false;
-    const abort = (reason: unknown) => {
-      abortReason ??= { reason };
-      controller?.abort(reason);
-    };
     const context: AgentContext = {
       get signal() {
         if (!controller) {
           controller = new AbortController();
           if (abortReason) controller.abort(abortReason.reason);
-          else if (!settled) unsubscribe = input.onAbort(abort);
+          else if (!settled) {
+            unsubscribe = input.onAbort((reason) => {
+              abortReason ??= { reason };
+              controller?.abort(reason);
+            });
+          }
         }
         return controller.signal;
       },
@@ -202,7 +203,9 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
       settled = true;
       unsubscribe?.();
       if (outcome.kind === "deadline") {
-        abort(new DOMException(`The agent did not answer within ${deadlineMs} ms.`, "TimeoutError"));
+        const reason = new DOMException(`The agent did not answer within ${deadlineMs} ms.`, "TimeoutError");
+        abortReason ??= { reason };
+        controller?.abort(reason);
       }
       return settle(outcome, conversation);
     })();
@@ -235,11 +238,17 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
     return respond(200, { reply_text: text });
   };
 
+  const tooLarge = () => respond(413, problem(413, `The request body exceeds ${maxBodyBytes} bytes.`));
+
+  /** Abandons the body, then answers with `next()`. */
+  const discardThen = (input: RequestInput, next: () => Reply): Reply | Promise<Reply> => {
+    const pending = input.discard();
+    return pending ? pending.then(next, next).catch(failed) : next();
+  };
+
   /** Everything after the body has been read. */
   const handleBody = (bytes: Uint8Array | undefined, started: number, input: RequestInput) => {
-    if (bytes === undefined) {
-      return respond(413, problem(413, `The request body exceeds ${maxBodyBytes} bytes.`));
-    }
+    if (bytes === undefined) return tooLarge();
     let body: unknown;
     try {
       body = JSON.parse(decoder.decode(bytes));
@@ -287,14 +296,14 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
   const handle = (input: RequestInput): Reply | Promise<Reply> => {
     const started = Date.now();
     if (input.method !== "POST") {
-      return after(input.discard(), () =>
+      return discardThen(input, () =>
         respond(405, problem(405, `Use POST; this endpoint does not answer ${input.method}.`), {
           allow: "POST",
         }),
       );
     }
     if (!checkToken(input.authorization)) {
-      return after(input.discard(), () =>
+      return discardThen(input, () =>
         respond(
           401,
           problem(
@@ -306,15 +315,31 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
       );
     }
     if (!isJson(input.contentType)) {
-      return after(input.discard(), () =>
+      return discardThen(input, () =>
         respond(415, problem(415, "Send the conversation as application/json.")),
       );
     }
     const declared = input.contentLength;
     if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBodyBytes) {
-      return after(input.discard(), () => handleBody(undefined, started, input));
+      return discardThen(input, tooLarge);
     }
-    return input.readBody(maxBodyBytes).then((bytes) => handleBody(bytes, started, input), unreadable);
+    return input.readBody(maxBodyBytes).then(
+      (bytes) => {
+        try {
+          const reply = handleBody(bytes, started, input);
+          return isThenable(reply) ? Promise.resolve(reply).catch(failed) : reply;
+        } catch (error) {
+          return failed(error);
+        }
+      },
+      (error: unknown) => {
+        try {
+          return unreadable(error);
+        } catch (bug) {
+          return failed(bug);
+        }
+      },
+    );
   };
 
   const failed = (error: unknown): Reply => {
@@ -326,8 +351,8 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
   /** The shared entry of both paths; never throws or rejects. */
   const handleInput: InputHandler = (input) => {
     try {
-      const reply = handle(input);
-      return isThenable(reply) ? Promise.resolve(reply).catch(failed) : reply;
+      // Every asynchronous branch of `handle` catches its own failures.
+      return handle(input);
     } catch (error) {
       return failed(error);
     }
@@ -373,11 +398,6 @@ function fromRequest(request: Request): RequestInput {
       return () => signal.removeEventListener("abort", listener);
     },
   };
-}
-
-/** Runs `next` once `pending` (if a promise) settles; synchronously otherwise. */
-function after<T>(pending: void | Promise<void>, next: () => T | Promise<T>): T | Promise<T> {
-  return pending ? pending.then(next, next) : next();
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
