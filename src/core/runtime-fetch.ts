@@ -72,8 +72,8 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
     const context: RetryContext = { method: request.method, retryNonIdempotent: resolved.retryNonIdempotent };
     const maxRetries = streamingBody ? 0 : resolved.maxRetries;
-    let log: { method: string; url: string } | undefined;
-    const fields = () => (log ??= { method: request.method, url: redactUrl(request.url, secrets) });
+    // Log fields (redactUrl is not free) only when there is a logger.
+    const log = logger ? { method: request.method, url: redactUrl(request.url, secrets) } : undefined;
 
     for (let attempt = 0; ; attempt++) {
       if (userSignal.aborted) throw new APIUserAbortError();
@@ -81,7 +81,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       // Keep the original for the next attempt when sending consumes a body; a body-less request
       // (GET, DELETE…) can be sent as is again.
       const attemptRequest = attempt < maxRetries && request.body !== null ? request.clone() : request;
-      if (logger) logger.debug?.("request", { ...fields(), attempt });
+      if (logger) logger.debug?.("request", { ...log, attempt });
       let response: Response;
       try {
         const sent = baseFetch(attemptRequest, { ...ext, signal: deadline.signal });
@@ -92,13 +92,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         const retry =
           attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
         if (!retry) {
-          if (logger) logger.debug?.("request failed", { ...fields(), attempt, error: error.message });
+          if (logger) logger.debug?.("request failed", { ...log, attempt, error: error.message });
           throw error;
         }
         const delayMs = retryDelayMs(attempt, undefined, undefined, Date.now(), random);
         if (logger) {
           logger.warn?.("retrying", {
-            ...fields(),
+            ...log,
             attempt,
             error: error.message,
             delayMs: Math.round(delayMs),
@@ -108,7 +108,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         continue;
       }
       deadline.clear();
-      if (logger) logger.debug?.("response", { ...fields(), attempt, status: response.status });
+      if (logger) logger.debug?.("response", { ...log, attempt, status: response.status });
       if (
         response.ok ||
         attempt >= maxRetries ||
@@ -123,7 +123,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       deadline.release();
       if (logger) {
         logger.warn?.("retrying", {
-          ...fields(),
+          ...log,
           attempt,
           status: response.status,
           delayMs: Math.round(delayMs),

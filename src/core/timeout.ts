@@ -34,35 +34,71 @@ export interface AttemptSignal {
  * the call (e.g. the `Request`'s own), not one shared by many calls, or call `release()`.
  */
 export function attemptSignal(userSignal: AbortSignal | undefined, timeoutMs: number): AttemptSignal {
-  const controller = new AbortController();
-  let timedOut = false;
-  let rejectRace: ((reason: unknown) => void) | undefined;
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    rejectRace?.(reason);
-  };
-  const onUserAbort = () => abort(userSignal?.reason);
-  if (userSignal?.aborted) controller.abort(userSignal.reason);
-  else userSignal?.addEventListener("abort", onUserAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort(new APIConnectionTimeoutError(`Request timed out after ${timeoutMs} ms.`));
-  }, timeoutMs);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut && !userSignal?.aborted,
-    clear: () => clearTimeout(timer),
-    release: () => {
-      clearTimeout(timer);
-      userSignal?.removeEventListener("abort", onUserAbort);
-    },
-    race: <T>(promise: Promise<T>) =>
-      new Promise<T>((resolve, reject) => {
-        promise.then(resolve, reject);
-        if (controller.signal.aborted) reject(controller.signal.reason);
-        else rejectRace = reject;
-      }),
-  };
+  return new Deadline(userSignal, timeoutMs);
+}
+
+/** {@link attemptSignal}'s implementation: no closures per attempt (the listener is the object itself). */
+class Deadline implements AttemptSignal {
+  readonly #controller = new AbortController();
+  readonly #userSignal: AbortSignal | undefined;
+  readonly #timeoutMs: number;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #timedOut = false;
+  #rejectRace: ((reason: unknown) => void) | undefined;
+
+  constructor(userSignal: AbortSignal | undefined, timeoutMs: number) {
+    this.#userSignal = userSignal;
+    this.#timeoutMs = timeoutMs;
+    if (userSignal?.aborted) this.#controller.abort(userSignal.reason);
+    else userSignal?.addEventListener("abort", this, { once: true });
+    this.#timer = setTimeout(onDeadline, timeoutMs, this);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  timedOut(): boolean {
+    return this.#timedOut && !this.#userSignal?.aborted;
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+
+  release(): void {
+    clearTimeout(this.#timer);
+    this.#userSignal?.removeEventListener("abort", this);
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      promise.then(resolve, reject);
+      const { signal } = this.#controller;
+      if (signal.aborted) reject(signal.reason);
+      else this.#rejectRace = reject;
+    });
+  }
+
+  /** The caller's signal aborted (EventTarget listener object). */
+  handleEvent(): void {
+    this.#abort(this.#userSignal?.reason);
+  }
+
+  /** The deadline elapsed. */
+  expire(): void {
+    this.#timedOut = true;
+    this.#abort(new APIConnectionTimeoutError(`Request timed out after ${this.#timeoutMs} ms.`));
+  }
+
+  #abort(reason: unknown): void {
+    this.#controller.abort(reason);
+    this.#rejectRace?.(reason);
+  }
+}
+
+function onDeadline(deadline: Deadline): void {
+  deadline.expire();
 }
 
 /** Maps whatever `fetch` threw to the right class: user abort, timeout, or connection error (cause kept). */
