@@ -140,11 +140,11 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     let headers: Headers | undefined;
     for (const name in defaults) {
       const value = defaults[name];
-      if (value === null) {
-        if (request.headers.has(name)) (headers ??= new Headers(request.headers)).delete(name);
-      } else if (value !== undefined && !request.headers.has(name)) {
-        (headers ??= new Headers(request.headers)).set(name, value);
-      }
+      const present = request.headers.has(name);
+      if (value === null ? !present : value === undefined || present) continue;
+      headers ??= new Headers(request.headers);
+      if (value === null) headers.delete(name);
+      else headers.set(name, value);
     }
     return headers ? new Request(request, { headers }) : request;
   }
