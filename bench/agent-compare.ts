@@ -42,9 +42,11 @@ type Run = { rps: number; p50: number; p99: number; rss: number; bad: number };
 
 async function measure(variant: string): Promise<Run> {
   const [kind, root = here] = variant.split("@") as [string, string?];
-  const entry = resolve(root, "bench/servers/agent-servers.ts");
+  // Compiled (tsc output), the sibling .js servers run on plain Node; otherwise through tsx.
+  const compiled = import.meta.url.endsWith(".js");
+  const entry = resolve(root, `bench/servers/agent-servers.${compiled ? "js" : "ts"}`);
   const child = fork(entry, [kind], {
-    execArgv: ["--import", "tsx"],
+    execArgv: compiled ? [] : ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, NODE_NO_WARNINGS: "1" },
   });

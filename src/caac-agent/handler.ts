@@ -127,10 +127,17 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
     return fallback ?? DEFAULT_FALLBACK;
   };
 
+  // The validator per status, looked up once (the content type follows from the status).
+  const validators = new Map<number, ReturnType<typeof responseValidator>>();
+  const validatorFor = (status: number, contentType: string) => {
+    if (!validators.has(status)) validators.set(status, responseValidator(status, contentType));
+    return validators.get(status);
+  };
+
   /** A JSON body after checking it against the spec's schema for that status. */
   const respond = (status: number, body: unknown, headers?: Record<string, string>): Reply => {
     const contentType = status === 200 ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
-    const validate = responseValidator(status, contentType);
+    const validate = validatorFor(status, contentType);
     if (!validate?.(body)) {
       logger.error("caac-agent: a response did not match the spec; sent 500 instead", {
         status,
@@ -418,6 +425,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isJson(contentType: string | null): boolean {
+  if (contentType === "application/json") return true;
   const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   return media === "application/json" || /^application\/[\w.-]+\+json$/.test(media);
 }
