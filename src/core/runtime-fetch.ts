@@ -144,7 +144,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       if (value === null ? !present : value === undefined || present) continue;
       headers ??= new Headers(request.headers);
       if (value === null) headers.delete(name);
-      else headers.set(name, value);
+      else if (value !== undefined) headers.set(name, value);
     }
     return headers ? new Request(request, { headers }) : request;
   }
