@@ -7,6 +7,9 @@
  * arrives for `idleTimeoutMs`, the stream fails with `APIConnectionTimeoutError`.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
+
+export type { EventSourceMessage };
+
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -35,18 +38,60 @@ export interface ParseSSEOptions {
 }
 
 /** Parses `body` as `text/event-stream`, yielding each event as it arrives. */
-export async function* parseSSE(
+export function parseSSE(
   body: ReadableStream<Uint8Array>,
   options: ParseSSEOptions = {},
 ): AsyncGenerator<SSEEvent, void, undefined> {
+  return streamSSE(() => ({ body, options }), pushEvent);
+}
+
+function pushEvent(message: EventSourceMessage, out: SSEEvent[]): undefined {
+  out.push(toEvent(message));
+}
+
+/** The body to parse with {@link streamSSE}, and how. */
+export interface SSESource {
+  body: ReadableStream<Uint8Array>;
+  options?: ParseSSEOptions | undefined;
+}
+
+/**
+ * Turns one parsed event into values for {@link streamSSE}: push them to `out` (synchronously, with
+ * no async step per event); return `true` to end the stream after them (the connection is closed);
+ * throw to fail the stream after the values already pushed for earlier events.
+ */
+export type SSEHandler<T> = (message: EventSourceMessage, out: T[]) => boolean | undefined;
+
+/**
+ * The engine under {@link parseSSE} and the vendors' stream readers: one async generator that reads
+ * the body (with the abort and idle-timeout guards), feeds eventsource-parser, maps each event with
+ * `onEvent` inside the parser callback, and yields the results — so a reader built on it adds no
+ * generator of its own per event. `open` runs on the first `next()` (e.g. sends the request);
+ * `onEnd` runs when the body ends before `onEvent` ended the stream, and may throw.
+ */
+export async function* streamSSE<T>(
+  open: () => SSESource | Promise<SSESource>,
+  onEvent: SSEHandler<T>,
+  onEnd?: () => void,
+): AsyncGenerator<T, void, undefined> {
+  const { body, options = {} } = await open();
   const { signal, idleTimeoutMs } = options;
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  const pending: SSEEvent[] = [];
+  const out: T[] = [];
   let parseError: Error | undefined;
+  let failure: { error: unknown } | undefined;
+  let ended = false;
   const parser = createParser({
     maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
-    onEvent: (message) => pending.push(toEvent(message)),
+    onEvent: (message) => {
+      if (ended || failure) return;
+      try {
+        if (onEvent(message, out)) ended = true;
+      } catch (error) {
+        failure = { error };
+      }
+    },
     onError: (error) => {
       // Unknown fields and bad `retry:` values are ignored, as the SSE standard says.
       if (error.type === "max-buffer-size-exceeded") {
@@ -59,7 +104,7 @@ export async function* parseSSE(
   try {
     while (true) {
       const { done, value } = await guardedRead(reader, signal, idleTimeoutMs);
-      let text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+      let text = done ? decoder.decode() : decoder.decode(value, STREAM);
       if (text !== "") endsWithCR = text.endsWith("\r");
       if (done) {
         finished = true;
@@ -69,14 +114,22 @@ export async function* parseSSE(
       }
       parser.feed(text);
       if (parseError) throw parseError;
-      for (const event of pending.splice(0)) yield event;
-      if (finished) return;
+      for (let i = 0; i < out.length; i++) yield out[i] as T;
+      out.length = 0;
+      if (failure) throw failure.error;
+      if (ended) return;
+      if (finished) {
+        onEnd?.();
+        return;
+      }
     }
   } finally {
     if (!finished) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }
+
+const STREAM: TextDecodeOptions = { stream: true };
 
 function toEvent(message: EventSourceMessage): SSEEvent {
   const event: SSEEvent = { data: message.data };

@@ -9,7 +9,7 @@ import {
   type TypedClient,
   ValidationError,
 } from "../core/index.js";
-import { readChatStream } from "./stream.js";
+import { chatChunks } from "./stream.js";
 
 export type ChatMetadata = components["schemas"]["ChatMetadata"];
 
@@ -84,17 +84,20 @@ export function createFifthElementClient(options: FifthElementClientOptions): Fi
     return { response: data.response, conversationId: data.conversationId, metadata: data.metadata };
   }
 
-  async function* chatStream(slug: string, input: ChatInput, call: RequestOptions = {}) {
-    const request = send(slug, input, { stream: true });
-    const result = await api.POST("/chat/{slug}", {
-      ...request,
-      headers: { accept: "text/event-stream" },
-      parseAs: "stream",
-      ...api.requestInit(call),
+  // One generator from request to chunks (see `chatChunks`): the request is sent on the first `next()`.
+  function chatStream(slug: string, input: ChatInput, call: RequestOptions = {}) {
+    return chatChunks(async () => {
+      const request = send(slug, input, { stream: true });
+      const result = await api.POST("/chat/{slug}", {
+        ...request,
+        headers: { accept: "text/event-stream" },
+        parseAs: "stream",
+        ...api.requestInit(call),
+      });
+      const body = api.unwrap(result) as unknown as ReadableStream<Uint8Array> | null;
+      if (!body) throw new ValidationError("response", "the 200 stream response had no body");
+      return { body, options: { signal: call.signal, idleTimeoutMs: api.runtime.resolve(call).timeout } };
     });
-    const body = api.unwrap(result) as unknown as ReadableStream<Uint8Array> | null;
-    if (!body) throw new ValidationError("response", "the 200 stream response had no body");
-    yield* readChatStream(body, { signal: call.signal, idleTimeoutMs: api.runtime.resolve(call).timeout });
   }
 
   async function chatAsync(slug: string, input: ChatInput, call?: RequestOptions) {

@@ -2,7 +2,7 @@
  * Fifth Element's SSE protocol: each event's data is `{"chunk": "..."}`, and `[DONE]` ends the
  * reply. A stream that ends without `[DONE]` was cut off, so it fails rather than pass as complete.
  */
-import { ChatAgentApiError, type ParseSSEOptions, parseSSE } from "../core/index.js";
+import { ChatAgentApiError, type ParseSSEOptions, type SSESource, streamSSE } from "../core/index.js";
 
 /** The stream broke Fifth Element's event protocol (bad JSON, no `chunk`, or no `[DONE]`). */
 export class MalformedStreamError extends ChatAgentApiError {
@@ -12,16 +12,56 @@ export class MalformedStreamError extends ChatAgentApiError {
 export const STREAM_DONE = "[DONE]";
 
 /** Yields the text of each chunk event as it arrives, until `[DONE]`. */
-export async function* readChatStream(
+export function readChatStream(
   body: ReadableStream<Uint8Array>,
   options: ParseSSEOptions = {},
 ): AsyncGenerator<string, void, undefined> {
+  return chatChunks(() => ({ body, options }));
+}
+
+/**
+ * {@link readChatStream} over a body that `open` provides on the first `next()` (e.g. by sending the
+ * request), so that a client's `chatStream` is this one generator: each event is parsed and checked
+ * inside the SSE parser's callback, and only its text crosses an async boundary.
+ */
+export function chatChunks(
+  open: () => SSESource | Promise<SSESource>,
+): AsyncGenerator<string, void, undefined> {
   let index = 0;
-  for await (const event of parseSSE(body, options)) {
-    if (event.data === STREAM_DONE) return;
-    yield chunkText(event.data, index++);
+  return streamSSE<string>(
+    open,
+    (message, out) => {
+      const { data } = message;
+      if (data === STREAM_DONE) return true;
+      out.push(fastChunk(data) ?? chunkText(data, index));
+      index++;
+      return undefined;
+    },
+    () => {
+      throw new MalformedStreamError(
+        `The stream ended after ${index} chunks without "data: ${STREAM_DONE}".`,
+      );
+    },
+  );
+}
+
+const CHUNK_PREFIX = '{"chunk":"';
+
+/**
+ * The text of `{"chunk":"…"}` when the string has no escapes (no `"`, `\\` or control character): then
+ * it is exactly what `JSON.parse` would give, without parsing. Anything else takes `chunkText`.
+ */
+function fastChunk(data: string): string | undefined {
+  const end = data.length - 2;
+  if (end < CHUNK_PREFIX.length || data.charCodeAt(end) !== 0x22 || data.charCodeAt(end + 1) !== 0x7d) {
+    return undefined;
   }
-  throw new MalformedStreamError(`The stream ended after ${index} chunks without "data: ${STREAM_DONE}".`);
+  if (!data.startsWith(CHUNK_PREFIX)) return undefined;
+  for (let i = CHUNK_PREFIX.length; i < end; i++) {
+    const code = data.charCodeAt(i);
+    if (code === 0x22 || code === 0x5c || code < 0x20) return undefined;
+  }
+  return data.slice(CHUNK_PREFIX.length, end);
 }
 
 function chunkText(data: string, index: number): string {
