@@ -35,7 +35,7 @@ if (kind === "bare") {
   await once(server, "listening");
   announce(server);
 } else if (kind === "agent") {
-  // Quiet: when autocannon stops it drops connections mid-request, which the handler logs per request.
+  // Quiet: when autocannon stops it drops connections mid-body, which the handler notes with logger.warn.
   const logger = { error: () => {}, warn: () => {} };
   const handler = createAgentHandler({ token: TOKEN, agent: () => "ok", logger });
   const agent = await serveAgent(handler, { port: 0 });
