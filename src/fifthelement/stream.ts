@@ -46,22 +46,23 @@ export function chatChunks(
 }
 
 const CHUNK_PREFIX = '{"chunk":"';
+/** Longest data taking the fast path: beyond about this, native `JSON.parse` is faster than the check. */
+const FAST_MAX = 96;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are invalid JSON, so JSON.parse must judge them
+const NEEDS_JSON = /["\\\x00-\x1f]/;
 
 /**
- * The text of `{"chunk":"…"}` when the string has no escapes (no `"`, `\\` or control character): then
- * it is exactly what `JSON.parse` would give, without parsing. Anything else takes `chunkText`.
+ * The text of a token-sized `{"chunk":"…"}` whose string has no escapes (no `"`, `\\` or control
+ * character): exactly what `JSON.parse` would give, without building an object. Else `chunkText`.
  */
 function fastChunk(data: string): string | undefined {
   const end = data.length - 2;
-  if (end < CHUNK_PREFIX.length || data.charCodeAt(end) !== 0x22 || data.charCodeAt(end + 1) !== 0x7d) {
+  if (end > FAST_MAX || end < CHUNK_PREFIX.length) return undefined;
+  if (data.charCodeAt(end) !== 0x22 || data.charCodeAt(end + 1) !== 0x7d || !data.startsWith(CHUNK_PREFIX)) {
     return undefined;
   }
-  if (!data.startsWith(CHUNK_PREFIX)) return undefined;
-  for (let i = CHUNK_PREFIX.length; i < end; i++) {
-    const code = data.charCodeAt(i);
-    if (code === 0x22 || code === 0x5c || code < 0x20) return undefined;
-  }
-  return data.slice(CHUNK_PREFIX.length, end);
+  const text = data.slice(CHUNK_PREFIX.length, end);
+  return NEEDS_JSON.test(text) ? undefined : text;
 }
 
 function chunkText(data: string, index: number): string {
