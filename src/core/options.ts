@@ -18,7 +18,11 @@ export interface ClientOptions {
   maxRetries?: number | undefined;
   /** Per-attempt timeout in ms until response headers arrive, and between stream chunks (default 60 000). */
   timeout?: number | undefined;
-  /** Custom fetch (defaults to `globalThis.fetch`), e.g. for proxies, tests or instrumentation. */
+  /**
+   * Custom fetch (defaults to `globalThis.fetch`), e.g. for proxies, tests or instrumentation. Pass
+   * `init` on, as in `(request, init) => fetch(request, init)`: its `signal` (the per-attempt timeout
+   * and the caller's abort) is what cancels the request; the call times out and aborts regardless.
+   */
   fetch?: FetchLike | undefined;
   /** Extra headers sent with every request; `null` removes a default header. */
   headers?: Record<string, string | null | undefined> | undefined;
