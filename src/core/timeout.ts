@@ -39,22 +39,29 @@ export function attemptSignal(userSignal: AbortSignal | undefined, timeoutMs: nu
 
 /** {@link attemptSignal}'s implementation: no closures per attempt (the listener is the object itself). */
 class Deadline implements AttemptSignal {
-  readonly #controller = new AbortController();
+  /** Created when `signal` is first read: a custom fetch that never reads it costs no AbortSignal. */
+  #controller: AbortController | undefined;
   readonly #userSignal: AbortSignal | undefined;
   readonly #timeoutMs: number;
   readonly #timer: ReturnType<typeof setTimeout>;
+  #aborted = false;
+  #reason: unknown;
   #timedOut = false;
   #rejectRace: ((reason: unknown) => void) | undefined;
 
   constructor(userSignal: AbortSignal | undefined, timeoutMs: number) {
     this.#userSignal = userSignal;
     this.#timeoutMs = timeoutMs;
-    if (userSignal?.aborted) this.#controller.abort(userSignal.reason);
+    if (userSignal?.aborted) this.#abort(userSignal.reason);
     else userSignal?.addEventListener("abort", this, { once: true });
     this.#timer = setTimeout(onDeadline, timeoutMs, this);
   }
 
   get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
     return this.#controller.signal;
   }
 
@@ -74,8 +81,7 @@ class Deadline implements AttemptSignal {
   race<T>(promise: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       promise.then(resolve, reject);
-      const { signal } = this.#controller;
-      if (signal.aborted) reject(signal.reason);
+      if (this.#aborted) reject(this.#reason);
       else this.#rejectRace = reject;
     });
   }
@@ -92,7 +98,10 @@ class Deadline implements AttemptSignal {
   }
 
   #abort(reason: unknown): void {
-    this.#controller.abort(reason);
+    if (this.#aborted) return; // the first reason wins, as with AbortController
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
     this.#rejectRace?.(reason);
   }
 }
