@@ -135,7 +135,9 @@ async function* batches<T>(
       }
     }
   } finally {
-    if (!finished) await reader.cancel().catch(() => {});
+    // Not awaited: when the body is one branch of a tee (a custom fetch that cloned the response,
+    // e.g. to log it), cancel() settles only once every branch is cancelled, which would hang here.
+    if (!finished) reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

@@ -78,6 +78,23 @@ describe("createFifthElementClient().chat", () => {
   });
 });
 
+describe("createFifthElementClient().chatStream with a custom fetch", () => {
+  it("ends at [DONE] even when the custom fetch keeps an unread clone of the response", {
+    timeout: 5_000,
+  }, async () => {
+    const kept: Response[] = [];
+    const sse = 'data: {"chunk": "a"}\n\ndata: [DONE]\n\ndata: {"chunk": "after done"}\n\n';
+    const fetch = async () => {
+      const response = new Response(sse, { headers: { "content-type": "text/event-stream" } });
+      kept.push(response.clone()); // a logging fetch would read this later, or never
+      return response;
+    };
+    const client = createFifthElementClient({ apiKey, baseUrl, fetch });
+    expect(await collect(client.chatStream("agent", { message: "hi" }))).toEqual(["a"]);
+    expect(kept).toHaveLength(1);
+  });
+});
+
 describe("readChatStream", () => {
   const events = ["Hello", " there!", " How", " can", " I", " help", "?"];
   const wire = (eol: string) =>
