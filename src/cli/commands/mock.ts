@@ -2,6 +2,7 @@
 import process, { stderr, stdout } from "node:process";
 import { parseArgs } from "node:util";
 import { DEFAULT_MOCK_PORTS, isMockApi, MOCK_APIS, type MockApi, startMocks } from "../../mock/index.js";
+import { waitForStopSignal } from "../stop-signal.js";
 
 export const usage = `usage: chat-agent-apis mock [api …] [--port api=N …] [--host address]
 
@@ -23,18 +24,6 @@ Force a documented status with the \`Prefer: code=404\` request header, or an ex
 function fail(message: string): number {
   stderr.write(`mock: ${message}\n\nRun \`chat-agent-apis mock --help\` for usage.\n`);
   return 2;
-}
-
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -10,6 +10,7 @@ import {
   createKnowledgeAgent,
   serveAgent,
 } from "../../caac-agent/index.js";
+import { waitForStopSignal } from "../stop-signal.js";
 
 export const usage = `usage: chat-agent-apis serve-agent --token TOKEN [options]
 
@@ -110,10 +111,7 @@ export async function run(args: string[]): Promise<number> {
       `${tokens.length} token(s). Stop with Ctrl-C.\n`,
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const signal = await waitForStopSignal();
   process.stdout.write(`serve-agent: ${signal} received, finishing in-flight requests…\n`);
   await server.close();
   process.stdout.write("serve-agent: stopped.\n");

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import process, { env, stderr, stdout } from "node:process";
 import { parseArgs } from "node:util";
 import { DEFAULT_USERS, parseUsers, startWidgetTestServer } from "../../cavuer/widget-test-server.js";
+import { waitForStopSignal } from "../stop-signal.js";
 
 export const usage = `usage: chat-agent-apis widget-test-server --token wgt_… [options]
 
@@ -49,18 +50,6 @@ async function loadUsers(path: string) {
     throw new Error(`--users file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   return parseUsers(json, `--users file ${path}`);
-}
-
-function waitForStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }
 
 export async function run(args: string[]): Promise<number> {
