@@ -58,12 +58,19 @@ function scratchCopy(): string {
   return dir;
 }
 
-function gitInit(dir: string): Promise<void> {
+function git(dir: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    spawn("git", ["init", "-q"], { cwd: dir, stdio: "ignore" }).on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`git init exited ${code}`)),
+    spawn("git", args, { cwd: dir, stdio: "ignore" }).on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`git ${args[0]} exited ${code}`)),
     );
   });
+}
+
+/** A committed repository, as a clone is: the contract run's generated/ drift check needs a HEAD. */
+async function gitInit(dir: string): Promise<void> {
+  await git(dir, ["init", "-q"]);
+  await git(dir, ["add", "-A"]);
+  await git(dir, ["-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "scratch"]);
 }
 
 export async function tooling(options: { skip: boolean }): Promise<Section> {
@@ -88,8 +95,9 @@ export async function tooling(options: { skip: boolean }): Promise<Section> {
       rows.push({
         metric: "npm run contract",
         value: `${fmt(contract.seconds, 1)} s (exit ${contract.code})`,
-        target: "none (recorded)",
-        status: contract.code === 0 ? "info" : "missed",
+        // Issue 4: "on this 2-core machine the whole run should take under 30 s".
+        target: "< 30 s",
+        status: contract.code === 0 && contract.seconds < 30 ? "met" : "missed",
       });
       if (contract.code !== 0) notes.push(`\`npm run contract\` failed: ${contract.tail}`);
     } else {
