@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --out <file>]`: runs every benchmark section and writes a Markdown
- * report. Full mode writes bench/RESULTS.md and bench/README-section.md; `--quick` uses smoke sizes
+ * report. Full mode writes bench/RESULTS.md (the README quotes its headline ratios); `--quick` uses smoke sizes
  * (well under 30 s) and writes to a temp file unless `--out` is given.
  */
 import { writeFileSync } from "node:fs";
