@@ -20,7 +20,7 @@ options:
   --port N              port to listen on (default 8787; 0 picks a free one)
   --host HOST           interface to bind (default 127.0.0.1; 0.0.0.0 for all)
   --token TOKEN         bearer token configured in CAAC; repeat while rotating
-                        (also CAAC_AGENT_TOKEN, comma-separated)
+                        (prefer CAAC_AGENT_TOKEN, comma-separated: a flag shows in process lists)
   --deadline-ms N       answer with the fallback after N ms (default 40000, under CAAC's 45 s)
   --knowledge FILE      Markdown knowledge file ("## Question" then the answer) for the
                         default knowledge agent (default: a built-in example shop)
