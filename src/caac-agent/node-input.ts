@@ -1,0 +1,109 @@
+// The direct path's RequestInput over Node's IncomingMessage: the request's fields, and the body
+// read straight from the socket with the byte limit. node:http is only a type import here.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestInput } from "./request-input.js";
+
+const READER = Symbol("caac-agent.bodyReader");
+type BodyReader = {
+  input: NodeInput;
+  maxBytes: number;
+  chunks: Buffer[];
+  received: number;
+  resolve: (bytes: Uint8Array | undefined) => void;
+  reject: (error: unknown) => void;
+};
+type ReadableRequest = IncomingMessage & { [READER]?: BodyReader | undefined };
+
+// Module-level listeners (the reader's state hangs off the request): no closures per request.
+function onBodyData(this: ReadableRequest, chunk: Buffer): void {
+  const reader = this[READER];
+  if (!reader) return;
+  reader.received += chunk.length;
+  if (reader.received > reader.maxBytes) {
+    stopReading(this);
+    reader.input.discard();
+    reader.resolve(undefined);
+    return;
+  }
+  reader.chunks.push(chunk);
+}
+function onBodyEnd(this: ReadableRequest): void {
+  const reader = this[READER];
+  if (!reader) return;
+  stopReading(this);
+  const { chunks, received } = reader;
+  reader.resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
+}
+function onBodyError(this: ReadableRequest, error: Error): void {
+  const reader = this[READER];
+  if (!reader) return;
+  stopReading(this);
+  reader.reject(error);
+}
+function onBodyClose(this: ReadableRequest): void {
+  const reader = this[READER];
+  if (!reader || this.complete) return;
+  stopReading(this);
+  reader.reject(new Error("The client closed the connection mid-body."));
+}
+function stopReading(req: ReadableRequest): void {
+  req[READER] = undefined;
+  req.off("data", onBodyData);
+  req.off("end", onBodyEnd);
+  req.off("error", onBodyError);
+  req.off("close", onBodyClose);
+}
+/** The request's fields, and its body read straight from the socket with the byte limit. */
+export class NodeInput implements RequestInput {
+  readonly method: string;
+  readonly authorization: string | null;
+  readonly contentType: string | null;
+  readonly contentLength: string | null;
+  /** The handler stopped reading the body before its end. */
+  abandoned = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {
+    const { headers } = req;
+    this.method = req.method ?? "GET";
+    this.authorization = headers.authorization ?? null;
+    this.contentType = headers["content-type"] ?? null;
+    this.contentLength = headers["content-length"] ?? null;
+  }
+
+  discard(): void {
+    this.abandoned = true;
+    this.req.pause();
+  }
+
+  readBody(maxBytes: number): Promise<Uint8Array | undefined> {
+    const req = this.req as ReadableRequest;
+    return new Promise((resolve, reject) => {
+      if (req.destroyed && !req.complete) {
+        reject(new Error("The client closed the connection mid-body."));
+        return;
+      }
+      req[READER] = { input: this, maxBytes, chunks: [], received: 0, resolve, reject };
+      req.on("data", onBodyData);
+      req.on("end", onBodyEnd);
+      req.on("error", onBodyError);
+      req.on("close", onBodyClose);
+    });
+  }
+
+  onAbort(abort: (reason: unknown) => void): () => void {
+    const { res } = this;
+    // The caller went away before the answer was written: let the agent stop working.
+    const onClose = () => {
+      if (!res.writableFinished) abort(new DOMException("The client closed the connection.", "AbortError"));
+    };
+    if (res.destroyed || this.req.socket?.destroyed) {
+      onClose();
+      return () => {};
+    }
+    res.once("close", onClose);
+    return () => res.off("close", onClose);
+  }
+}
