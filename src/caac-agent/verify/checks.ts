@@ -1,0 +1,35 @@
+// The checks verify-agent runs: their ids, what each means, and the shape of one outcome.
+
+/** The checks verify-agent runs, by id, with what each means. */
+export const CHECKS = {
+  seed_accepted: "the spec's seed example is answered 200",
+  generated_accepted: "generated valid requests are answered 200",
+  content_type_conformance: "every 200 answer is application/json",
+  response_schema_conformance: "every 200 body matches the response schema (reply_text string, nothing else)",
+  status_code_conformance: "every status code is documented in the spec",
+  missing_token_rejected: "a request without a token is answered 401",
+  wrong_token_rejected: "a request with a wrong token is answered 401",
+  negative_data_rejection: "requests that violate the schema (confirmed by Ajv) are answered 4xx",
+  malformed_json_rejected: "a body that is not JSON is answered 4xx",
+  unsupported_version_rejected: 'version "2.0" is answered 4xx',
+  health_check_answered: "a health check (conversation_id 0) is answered 200 with a valid body",
+  not_a_server_error: "no request is answered 5xx",
+  max_response_time: "every request is answered within the deadline",
+  handover_marker_well_formed: "a handover marker in reply_text is exactly <HUMAN_HANDOVER>",
+} as const;
+
+/** A check id. */
+export type CheckId = keyof typeof CHECKS;
+
+/** The outcome of one check. */
+export type CheckResult = {
+  /** Stable identifier, e.g. `missing_token_rejected`. */
+  id: string;
+  /** What the check means. */
+  name: string;
+  ok: boolean;
+  /** Why it failed. */
+  reason?: string;
+  /** The slowest answer among the requests the check looked at, in milliseconds. */
+  ms: number;
+};

@@ -1,0 +1,69 @@
+// Sending one probe and timing its answer, and the small pool that keeps at most a few in flight.
+
+export type Probe = {
+  label: string;
+  body: string;
+  contentType?: string;
+  auth: "valid" | "missing" | "wrong";
+};
+
+export type Exchange = Probe & {
+  status?: number;
+  responseType?: string;
+  text?: string;
+  json?: unknown;
+  error?: string;
+  ms: number;
+};
+
+export async function send(
+  doFetch: typeof fetch,
+  url: string,
+  probe: Probe,
+  token: string,
+  wrongToken: string,
+  deadlineSeconds: number,
+): Promise<Exchange> {
+  const headers: Record<string, string> = { "content-type": probe.contentType ?? "application/json" };
+  if (probe.auth !== "missing")
+    headers.authorization = `Bearer ${probe.auth === "valid" ? token : wrongToken}`;
+  const started = performance.now();
+  const signal = AbortSignal.timeout(deadlineSeconds * 1000);
+  try {
+    const response = await doFetch(url, { method: "POST", headers, body: probe.body, signal });
+    const text = await response.text();
+    const exchange: Exchange = { ...probe, status: response.status, text, ms: performance.now() - started };
+    const type = response.headers.get("content-type");
+    if (type !== null) exchange.responseType = type;
+    try {
+      exchange.json = JSON.parse(text);
+    } catch {
+      // Not JSON: the checks that need JSON say so.
+    }
+    return exchange;
+  } catch (error) {
+    const ms = performance.now() - started;
+    const timedOut = signal.aborted;
+    const message = timedOut
+      ? `no answer within ${deadlineSeconds} s`
+      : `request failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
+    return { ...probe, error: message, ms };
+  }
+}
+
+export async function pool<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return results;
+}
