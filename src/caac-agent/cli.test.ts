@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as serveCommand from "../cli/commands/serve-agent.js";
 import * as verifyCommand from "../cli/commands/verify-agent.js";
-import { seedBody, TOKEN } from "./test-helpers.js";
+import { seedBody, TOKEN } from "../test-support/caac-requests.js";
 
 const children: ChildProcess[] = [];
 afterEach(() => {

@@ -3,11 +3,11 @@
 // bodies for a table of requests, in-process and over both node:http paths.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { healthBody, seedBody, TOKEN } from "../test-support/caac-requests.js";
 import type { Agent } from "./agent.js";
 import { createTokenChecker } from "./auth.js";
 import { createAgentHandler, HANDLE_INPUT, type Logger } from "./handler.js";
 import { type AgentServer, serveAgent } from "./serve.js";
-import { healthBody, seedBody, TOKEN } from "./test-helpers.js";
 
 const OTHER_TOKEN = "rotated-token-0a1b2c3d";
 const MAX = 2048;

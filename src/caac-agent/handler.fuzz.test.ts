@@ -2,10 +2,10 @@
 // against agents that answer, throw, return junk or miss the deadline.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TOKEN } from "../test-support/caac-requests.js";
 import type { AgentReply } from "./agent.js";
 import { createAgentHandler } from "./handler.js";
 import { requestSchema, responses, responseValidator } from "./spec.js";
-import { TOKEN } from "./test-helpers.js";
 import { createRandom } from "./verify/prng.js";
 import { mutations, type Schema, sample } from "./verify/sample.js";
 

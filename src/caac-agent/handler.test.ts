@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
+import { caacRequest, healthBody, seedBody, TOKEN } from "../test-support/caac-requests.js";
 import type { Agent } from "./agent.js";
 import { createAgentHandler, DEFAULT_DEADLINE_MS, DEFAULT_FALLBACK, type Logger } from "./handler.js";
 import { HUMAN_HANDOVER } from "./handover.js";
 import { responseValidator } from "./spec.js";
-import { caacRequest, healthBody, seedBody, TOKEN } from "./test-helpers.js";
 
 const echo: Agent = (conversation) => `You said: ${conversation.messages.at(-1)?.text ?? "nothing"}`;
 

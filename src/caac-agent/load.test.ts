@@ -3,10 +3,10 @@
 // bench/ measures that.
 import { createRequire } from "node:module";
 import { afterAll, describe, expect, it } from "vitest";
+import { seedBody, TOKEN } from "../test-support/caac-requests.js";
 import { createAgentHandler } from "./handler.js";
 import { createKnowledgeAgent } from "./knowledge-agent.js";
 import { type AgentServer, serveAgent } from "./serve.js";
-import { seedBody, TOKEN } from "./test-helpers.js";
 
 // autocannon ships no types; this is the part of its API the test uses.
 type AutocannonResult = {

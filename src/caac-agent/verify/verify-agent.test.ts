@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { TOKEN } from "../../test-support/caac-requests.js";
 import { createFifthElementBridgeAgent, type FifthElementChat } from "../fifthelement-bridge.js";
 import { createAgentHandler } from "../handler.js";
 import { createKnowledgeAgent } from "../knowledge-agent.js";
 import { serveAgent } from "../serve.js";
 import { validateRequest } from "../spec.js";
-import { TOKEN } from "../test-helpers.js";
 import { formatReport, formatReportJson } from "./format.js";
 import { CHECKS, type VerifyReport, verifyAgent } from "./verify-agent.js";
 

@@ -1,5 +1,5 @@
-// Shared by the tests of this folder: requests shaped like CAAC's, and the spec's examples.
-import { requestExamples } from "./spec.js";
+// Shared by the caac-agent tests: requests shaped like CAAC's, and the spec's examples.
+import { requestExamples } from "../caac-agent/spec.js";
 
 export const TOKEN = "test-token-9f8e7d6c5b4a";
 export const seedBody = requestExamples.seed.value;
