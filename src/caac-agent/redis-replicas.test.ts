@@ -133,4 +133,31 @@ describe.skipIf(redisServerMissing !== undefined)("serve-agent replicas sharing 
       expect(replica.output()).not.toContain(PASSWORD);
     }
   }, 90_000);
+
+  it("answer every turn before the deadline while Redis hangs (SIGSTOP), then share conversations again", async () => {
+    const redis = await startRedisServer({ password: PASSWORD });
+    redisServers.push(redis);
+    const fifthElement = await fakeFifthElement();
+    const replicas = await startReplicas(redis.url, fifthElement.url);
+    expect((await turn(replicas[0].url, 301, "before")).reply).toBe("re: Be kind.\n\nbefore");
+
+    redis.process.kill("SIGSTOP");
+    try {
+      for (let i = 0; i < 4; i++) {
+        const result = await turn(replicas[i % 2]?.url ?? "", 302, `hung ${i}`);
+        expect(result.status).toBe(200);
+        expect(result.reply).toMatch(/^re: /);
+        expect(result.ms).toBeLessThan(DEADLINE_MS);
+      }
+    } finally {
+      redis.process.kill("SIGCONT");
+    }
+    for (const replica of replicas) expect(replica.output()).toMatch(/did not answer within 500 ms/);
+
+    // Back to normal: a new conversation is shared between the replicas again.
+    const started = fifthElement.started();
+    await turn(replicas[0].url, 303, "again 1");
+    expect(await turn(replicas[1].url, 303, "again 2")).toMatchObject({ status: 200, reply: "re: again 2" });
+    expect(fifthElement.started()).toBe(started + 1);
+  }, 90_000);
 });

@@ -10,6 +10,8 @@ import { checkTtlSeconds, DEFAULT_CONVERSATION_TTL_SECONDS } from "./store.js";
 export const DEFAULT_REDIS_KEY_PREFIX = "chat-agent-apis:caac-agent:conversation:";
 /** The largest value accepted, in bytes: a vendor conversation ID is far smaller. */
 export const MAX_REDIS_VALUE_BYTES = 1024;
+/** Commands waiting for a reply beyond which new ones fail at once (a hung server). */
+const MAX_QUEUED_COMMANDS = 1_000;
 /** Default bound of one connection attempt. */
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 2_000;
 
@@ -160,11 +162,15 @@ export function createRedisConversationStore(options: RedisConversationStoreOpti
   };
 }
 
-/** node-redis without its offline queue: a command sent while disconnected fails at once. */
+/**
+ * node-redis without its offline queue (a command sent while disconnected fails at once) and with
+ * a bounded command queue (a server that hangs without closing the socket cannot make it grow).
+ */
 function createRedisClient(url: string, connectTimeout: number) {
   return createClient({
     url,
     disableOfflineQueue: true,
+    commandsQueueMaxLength: MAX_QUEUED_COMMANDS,
     socket: {
       connectTimeout,
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
