@@ -19,6 +19,7 @@ export const STORE_STARTUP_WAIT_MS = 5_000;
 export async function openConversationStore(
   url: string | undefined,
   warn: (line: string) => void,
+  startupWaitMs: number = STORE_STARTUP_WAIT_MS,
 ): Promise<OpenedStore> {
   if (url === undefined || url.trim() === "" || url.trim() === "memory") {
     return { store: undefined, description: "this process's memory" };
@@ -41,7 +42,7 @@ export async function openConversationStore(
   }
   const store = module.createRedisConversationStore({ url: url.trim() });
   try {
-    await store.ready(STORE_STARTUP_WAIT_MS);
+    await store.ready(startupWaitMs);
   } catch (error) {
     warn(
       `${error instanceof Error ? error.message : String(error)}; serving anyway: conversations ` +
