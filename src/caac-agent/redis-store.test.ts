@@ -117,6 +117,8 @@ describe.skipIf(redisServerMissing !== undefined)("createRedisConversationStore 
     );
     expect(error).toMatch(/connecting failed: .*ECONNREFUSED/);
     expect(error).not.toContain("secret");
+    // Later failures say why the client is offline.
+    await expect(store.get("k")).rejects.toThrow(/GET failed: .*\(connection: .*ECONNREFUSED/);
     await store.close();
     await store.close();
   });

@@ -62,7 +62,7 @@ export function createRedisConversationStore(options: RedisConversationStoreOpti
   try {
     parsed = new URL(url);
   } catch {
-    // Not even a URL: show only its scheme-like start, since the rest may be a password.
+    // Not even a URL: say so without echoing it, since any part of it may be a password.
     throw new TypeError(`${where}: url must be a redis:// or rediss:// URL; the value given does not parse.`);
   }
   // Scheme, host, port and database only: credentials and query parameters never leave this function.
@@ -79,10 +79,15 @@ export function createRedisConversationStore(options: RedisConversationStoreOpti
     throw new TypeError(`${where}: connectTimeoutMs must be a positive integer, got ${connectTimeout}.`);
   }
 
+  let lastError: unknown;
   const fail = (operation: string, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    // "The client is offline" alone does not say why: add the connection's latest error.
+    const why =
+      lastError !== undefined && lastError !== error ? ` (connection: ${messageOf(lastError)})` : "";
     // The original error is not kept as `cause`: nothing guarantees it is free of the URL.
-    return new RedisStoreError(`redis store ${description}: ${operation} failed: ${scrub(message)}`);
+    return new RedisStoreError(
+      `redis store ${description}: ${operation} failed: ${scrub(messageOf(error) + why)}`,
+    );
   };
 
   let client: ReturnType<typeof createRedisClient>;
@@ -91,11 +96,13 @@ export function createRedisConversationStore(options: RedisConversationStoreOpti
   } catch (error) {
     throw fail("creating the client", error);
   }
-  let lastError: unknown;
   // Without a listener, node-redis's "error" events would crash the process; failures reach the
   // bridge through the rejected calls instead (reported once per interval there).
   client.on("error", (error: unknown) => {
     lastError = error;
+  });
+  client.on("ready", () => {
+    lastError = undefined;
   });
   let closed = false;
   const connecting = client.connect().then(
@@ -160,6 +167,10 @@ export function createRedisConversationStore(options: RedisConversationStoreOpti
       await connecting;
     },
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
