@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { agentRuntime } from "./agent-runtime.js";
+import { bridgeStore } from "./bridge-store.js";
 import { clientOverhead } from "./client-overhead.js";
 import { render, type Section } from "./lib/report.js";
 import { streaming } from "./streaming.js";
@@ -34,11 +35,13 @@ const sizes = quick
       client: { requests: 200, memoryCalls: 500, rounds: 2 },
       stream: { bytes: 1e6, rounds: 1, shortProbes: 10, longProbes: 20, fillerPerProbe: 10_000 },
       agent: { connections: 10, duration: 1, warmup: 0, rounds: 1 },
+      bridge: { connections: 10, duration: 1, rounds: 1 },
     }
   : {
       client: { requests: 1000, memoryCalls: 5000, rounds: 5 },
       stream: { bytes: 20e6, rounds: 3, shortProbes: 200, longProbes: 1000, fillerPerProbe: 20_000 },
       agent: { connections: 50, duration: 10, warmup: 2, rounds: 2 },
+      bridge: { connections: 20, duration: 5, rounds: 2 },
     };
 
 const started = performance.now();
@@ -47,6 +50,7 @@ const steps: [string, () => Promise<Section>][] = [
   ["client overhead", () => clientOverhead(sizes.client)],
   ["streaming", () => streaming(sizes.stream)],
   ["agent runtime", () => agentRuntime(sizes.agent)],
+  ["bridge store", () => bridgeStore(sizes.bridge)],
   ["spec tooling", () => tooling({ skip: quick })],
 ];
 for (const [name, step] of steps) {

@@ -29,6 +29,7 @@ describe("npm run bench -- --quick", () => {
       "## Client overhead",
       "## Streaming",
       "## Agent runtime",
+      "## Fifth Element bridge: conversation store",
       "## Spec tooling wall time",
     ]) {
       expect(report).toContain(heading);

@@ -41,6 +41,7 @@ describe.skipIf(!built)("the built package", () => {
       "chat-agent-apis/caac-agent",
       ["createAgentHandler", "serveAgent", "HUMAN_HANDOVER", "handover", "isHandover"],
     ],
+    ["chat-agent-apis/caac-agent/redis", ["createRedisConversationStore", "DEFAULT_REDIS_KEY_PREFIX"]],
     ["chat-agent-apis/mock", ["startMocks"]],
     ["chat-agent-apis/cavuer/widget-test-server", ["startWidgetTestServer"]],
   ])("exports %s with its public API", (specifier, names) => {

@@ -39,4 +39,15 @@ export {
 export type { Problem } from "./problem.js";
 export { type AgentServer, type ServeOptions, serveAgent } from "./serve.js";
 export { CAAC_TIMEOUT_SECONDS, SUPPORTED_VERSIONS } from "./spec.js";
+export { type ConversationStore, DEFAULT_CONVERSATION_TTL_SECONDS } from "./store.js";
+export {
+  DEFAULT_STORE_REPORT_INTERVAL_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type StoreHealthReport,
+} from "./store-guard.js";
+export {
+  createMemoryConversationStore,
+  DEFAULT_MEMORY_STORE_MAX_ENTRIES,
+  type MemoryConversationStoreOptions,
+} from "./store-memory.js";
 export * from "./verify/index.js";

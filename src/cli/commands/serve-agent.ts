@@ -10,6 +10,8 @@ import {
   createKnowledgeAgent,
   serveAgent,
 } from "../../caac-agent/index.js";
+import type { ConversationStore } from "../../caac-agent/store.js";
+import { describeStoreReport, openConversationStore } from "../../caac-agent/store-url.js";
 import { waitForStopSignal } from "../stop-signal.js";
 
 export const usage = `usage: chat-agent-apis serve-agent --token TOKEN [options]
@@ -25,7 +27,10 @@ options:
   --knowledge FILE      Markdown knowledge file ("## Question" then the answer) for the
                         default knowledge agent (default: a built-in example shop)
   --bridge fifthelement forward conversations to a Fifth Element AI agent instead; needs
-                        --slug (or FIFTHELEMENT_SLUG), FIFTHELEMENT_API_KEY, FIFTHELEMENT_BASE_URL`;
+                        --slug (or FIFTHELEMENT_SLUG), FIFTHELEMENT_API_KEY, FIFTHELEMENT_BASE_URL
+  --store URL           where the bridge keeps its conversation map: memory (default) or
+                        redis://[:password@]host:port, shared by replicas (prefer
+                        CAAC_AGENT_STORE_URL: a flag shows in process lists)`;
 
 /** Runs the server; resolves with the exit code once it has stopped. */
 export async function run(args: string[]): Promise<number> {
@@ -39,6 +44,7 @@ export async function run(args: string[]): Promise<number> {
       knowledge: { type: "string" },
       bridge: { type: "string" },
       slug: { type: "string" },
+      store: { type: "string" },
     },
     strict: true,
   });
@@ -60,6 +66,7 @@ export async function run(args: string[]): Promise<number> {
 
   let agent: Agent;
   let description: string;
+  let store: ConversationStore | undefined;
   if (values.bridge !== undefined) {
     if (values.bridge !== "fifthelement") {
       process.stderr.write(
@@ -79,18 +86,33 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`serve-agent: --bridge fifthelement needs ${missing.join(", ")}.\n`);
       return 2;
     }
+    const warn = (line: string) => process.stderr.write(`serve-agent: ${line}\n`);
+    let opened: Awaited<ReturnType<typeof openConversationStore>>;
+    try {
+      opened = await openConversationStore(values.store ?? process.env.CAAC_AGENT_STORE_URL, warn);
+    } catch (error) {
+      warn(error instanceof Error ? error.message : String(error));
+      return 2;
+    }
+    store = opened.store;
     const { createFifthElementClient } = await import("../../fifthelement/index.js");
     const client = createFifthElementClient({ apiKey, baseUrl });
     agent = createFifthElementBridgeAgent({
       chat: (s, body, options) => client.chat(s, body, options),
       slug,
+      ...(store ? { store } : {}),
+      onStoreReport: (report) => warn(describeStoreReport(report)),
       onError: (error) =>
         process.stderr.write(
           `serve-agent: Fifth Element failed, handed over: ${error instanceof Error ? error.message : String(error)}\n`,
         ),
     });
-    description = `bridge to Fifth Element agent "${slug}" at ${baseUrl}`;
+    description = `bridge to Fifth Element agent "${slug}" at ${baseUrl} (conversations in ${opened.description})`;
   } else {
+    if (values.store !== undefined) {
+      process.stderr.write("serve-agent: --store applies to --bridge fifthelement only.\n");
+      return 2;
+    }
     const knowledge = values.knowledge === undefined ? undefined : await readFile(values.knowledge, "utf8");
     agent = createKnowledgeAgent(knowledge === undefined ? {} : { knowledge });
     description = `knowledge agent (${values.knowledge ?? "built-in example knowledge"})`;
@@ -114,6 +136,7 @@ export async function run(args: string[]): Promise<number> {
   const signal = await waitForStopSignal();
   process.stdout.write(`serve-agent: ${signal} received, finishing in-flight requests…\n`);
   await server.close();
+  await store?.close();
   process.stdout.write("serve-agent: stopped.\n");
   return 0;
 }
