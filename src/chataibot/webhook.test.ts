@@ -283,6 +283,16 @@ describe("requests that are not deliveries", () => {
     expect(events).toEqual([]);
   });
 
+  it("never echoes the body in a 400, so a token in malformed JSON does not come back", async () => {
+    const { handler } = setup();
+    // V8 quotes the text around the error; unquoted, the token is right there.
+    const response = await handler(post(`{"token": ${token}}`));
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(text).not.toContain(token.slice(0, 8));
+    expect(JSON.parse(text).detail).toMatch(/^The body is not valid JSON/);
+  });
+
   it("answers a body over maxBodyBytes with 413, by Content-Length or while streaming", async () => {
     const { handler } = setup({ maxBodyBytes: 64 });
     const big = JSON.stringify({ token, padding: "x".repeat(100) });

@@ -151,7 +151,9 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
     try {
       body = JSON.parse(new TextDecoder("utf-8", { fatal: false }).decode(bytes));
     } catch (error) {
-      return problem(400, `The body is not valid JSON: ${redact((error as Error).message)}`);
+      // Only the position: the parser's message quotes the body around the error, token included.
+      const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+      return problem(400, `The body is not valid JSON${position ? ` (at position ${position})` : ""}.`);
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
       return problem(400, "The body must be a JSON object carrying `token` (handshake) or `events`.");
