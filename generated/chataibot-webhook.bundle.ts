@@ -474,7 +474,7 @@ const bundle = {
                       "type": "about:blank",
                       "title": "Bad Request",
                       "status": 400,
-                      "detail": "The body is not valid JSON: Unexpected token } in JSON at position 12."
+                      "detail": "The body is not valid JSON (at position 12)."
                     }
                   }
                 }
@@ -751,7 +751,7 @@ const bundle = {
                   "type": "about:blank",
                   "title": "Bad Request",
                   "status": 400,
-                  "detail": "The body is not valid JSON: Unexpected token } in JSON at position 12."
+                  "detail": "The body is not valid JSON (at position 12)."
                 }
               }
             }

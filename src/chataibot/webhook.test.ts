@@ -161,6 +161,19 @@ describe("deliveries", () => {
     expect(logger.warn).not.toHaveBeenCalled();
   });
 
+  it("treats type names of Object.prototype as unmodelled types", async () => {
+    const { handler, events } = setup();
+    const entries = ["__proto__", "toString", "constructor"].map((type) => ({
+      event: { type, payload: {} },
+    }));
+    expect((await handler(post(delivery(...entries)))).status).toBe(200);
+    expect(events.map((e) => [e.typed, e.type])).toEqual([
+      [false, "__proto__"],
+      [false, "toString"],
+      [false, "constructor"],
+    ]);
+  });
+
   it("passes a known type whose payload does not match the spec as untyped, with a warning", async () => {
     const { handler, events, logger } = setup();
     const entry = { event: { type: "message_exchange", payload: { message: "just a string" } } };
