@@ -60,6 +60,7 @@ const bundle = {
                 "type": "object",
                 "description": "What the platform posts: the handshake (`token` only, sent when the webhook is saved) or a\ndelivery (`token` and `events`). The handshake's body shape and the token in deliveries\nare inferred (the help centre says the POST is sent \"along with the token\" and that the\ntoken is \"passed when the event is published\", without showing where).\n",
                 "x-inferred": true,
+                "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
                 "x-inferred-reason": "The help centre shows neither the handshake body nor where a delivery carries the token.",
                 "additionalProperties": true,
                 "required": [
@@ -71,6 +72,8 @@ const bundle = {
                     "minLength": 1,
                     "description": "The token entered with the webhook URL in the platform's Events settings.",
                     "x-inferred": true,
+                    "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
+                    "x-inferred-reason": "Documented for the handshake (\"along with the token\"); assumed for deliveries.",
                     "example": "whk_3f9a1c7e5b2d4a60"
                   },
                   "events": {
@@ -211,6 +214,7 @@ const bundle = {
                                   "type": "object",
                                   "description": "The payload of `message_exchange`, a message between the bot (or an agent) and the visitor. Inferred entirely; every field optional, unknown fields allowed.",
                                   "x-inferred": true,
+                                  "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
                                   "x-inferred-reason": "The help centre lists \"Message exchange\" without its type string or payload; the message shape follows the API channel's `{type, data {body}}`.",
                                   "additionalProperties": true,
                                   "properties": {
@@ -375,6 +379,7 @@ const bundle = {
                       "type": "object",
                       "description": "The configured token, echoed to complete the handshake.",
                       "x-inferred": true,
+                      "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
                       "x-inferred-reason": "The help centre expects \"the same token provided as response with 200 OK\" without showing the body.",
                       "additionalProperties": false,
                       "required": [
@@ -697,6 +702,7 @@ const bundle = {
         "scheme": "bearer",
         "description": "The webhook token as `Authorization Bearer` (inferred; the body's `token` field is the documented carrier).",
         "x-inferred": true,
+        "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
         "x-inferred-reason": "The help centre only says the token is \"passed when the event is published\"."
       },
       "tokenHeader": {
@@ -705,6 +711,7 @@ const bundle = {
         "name": "token",
         "description": "The webhook token as a `token` header (inferred; the body's `token` field is the documented carrier).",
         "x-inferred": true,
+        "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
         "x-inferred-reason": "The help centre only says the token is \"passed when the event is published\"."
       }
     },
@@ -969,6 +976,7 @@ const bundle = {
         "type": "object",
         "description": "What the platform posts: the handshake (`token` only, sent when the webhook is saved) or a\ndelivery (`token` and `events`). The handshake's body shape and the token in deliveries\nare inferred (the help centre says the POST is sent \"along with the token\" and that the\ntoken is \"passed when the event is published\", without showing where).\n",
         "x-inferred": true,
+        "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
         "x-inferred-reason": "The help centre shows neither the handshake body nor where a delivery carries the token.",
         "additionalProperties": true,
         "required": [
@@ -980,6 +988,8 @@ const bundle = {
             "minLength": 1,
             "description": "The token entered with the webhook URL in the platform's Events settings.",
             "x-inferred": true,
+            "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
+            "x-inferred-reason": "Documented for the handshake (\"along with the token\"); assumed for deliveries.",
             "example": "whk_3f9a1c7e5b2d4a60"
           },
           "events": {
@@ -1120,6 +1130,7 @@ const bundle = {
                           "type": "object",
                           "description": "The payload of `message_exchange`, a message between the bot (or an agent) and the visitor. Inferred entirely; every field optional, unknown fields allowed.",
                           "x-inferred": true,
+                          "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
                           "x-inferred-reason": "The help centre lists \"Message exchange\" without its type string or payload; the message shape follows the API channel's `{type, data {body}}`.",
                           "additionalProperties": true,
                           "properties": {
@@ -1325,6 +1336,7 @@ const bundle = {
                     "type": "object",
                     "description": "The payload of `message_exchange`, a message between the bot (or an agent) and the visitor. Inferred entirely; every field optional, unknown fields allowed.",
                     "x-inferred": true,
+                    "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
                     "x-inferred-reason": "The help centre lists \"Message exchange\" without its type string or payload; the message shape follows the API channel's `{type, data {body}}`.",
                     "additionalProperties": true,
                     "properties": {
@@ -1519,6 +1531,7 @@ const bundle = {
                 "type": "object",
                 "description": "The payload of `message_exchange`, a message between the bot (or an agent) and the visitor. Inferred entirely; every field optional, unknown fields allowed.",
                 "x-inferred": true,
+                "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
                 "x-inferred-reason": "The help centre lists \"Message exchange\" without its type string or payload; the message shape follows the API channel's `{type, data {body}}`.",
                 "additionalProperties": true,
                 "properties": {
@@ -1715,6 +1728,7 @@ const bundle = {
         "type": "object",
         "description": "The payload of `message_exchange`, a message between the bot (or an agent) and the visitor. Inferred entirely; every field optional, unknown fields allowed.",
         "x-inferred": true,
+        "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
         "x-inferred-reason": "The help centre lists \"Message exchange\" without its type string or payload; the message shape follows the API channel's `{type, data {body}}`.",
         "additionalProperties": true,
         "properties": {
@@ -1783,6 +1797,7 @@ const bundle = {
             "type": "object",
             "description": "The configured token, echoed to complete the handshake.",
             "x-inferred": true,
+            "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
             "x-inferred-reason": "The help centre expects \"the same token provided as response with 200 OK\" without showing the body.",
             "additionalProperties": false,
             "required": [
@@ -1826,6 +1841,7 @@ const bundle = {
         "type": "object",
         "description": "The configured token, echoed to complete the handshake.",
         "x-inferred": true,
+        "x-inferred-source": "https://help.wotnot.io/build/integrations/events",
         "x-inferred-reason": "The help centre expects \"the same token provided as response with 200 OK\" without showing the body.",
         "additionalProperties": false,
         "required": [

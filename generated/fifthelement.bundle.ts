@@ -2,10 +2,10 @@
 const bundle = {
   "openapi": "3.1.0",
   "info": {
-    "title": "Fifth Element AI Chat API",
+    "title": "Fifth Element AI API (chat, knowledge base, jobs, tokens)",
     "version": "1.0",
-    "summary": "Send messages to Fifth Element AI agents and manage conversations programmatically.",
-    "description": "Sends a message to an AI agent (by its slug) and returns the reply, as one JSON document or,\nwith `stream: true`, as Server-Sent Events.\n\nThe host is per customer (`PLATFORM-URL-PLACEHOLDER` in the vendor's examples), so the\nserver URL is a template. Beyond the Chat API page, the vendor's API overview documents:\n403, 429 and 500 responses; `X-RateLimit-Limit`, `X-RateLimit-Remaining` and\n`X-RateLimit-Reset` (epoch seconds) on every response; the optional `x-user-identifier`\nrequest header (workspace keys only); and the `async` request field, which enqueues the\nrequest and returns an `X-Request-Id` response header. Every error uses the envelope\n`{\"data\": null, \"error\": {\"name\", \"message\", \"details\"}}`.\n\nStreaming: each event's `data` is a JSON `ChatStreamChunk` (`{\"chunk\": \"...\"}`); the\nstream ends with the event `data: [DONE]` (`ChatStreamDone`).\n\nRequest bodies are closed (`additionalProperties: false`): a misspelt field is an error, not\nsilently ignored. Response objects are open (`additionalProperties: true`) on purpose: the\nvendor may add fields, and a client must not break on them.\n",
+    "summary": "Send messages to Fifth Element AI agents, manage knowledge repositories and documents, follow background jobs and create API tokens.",
+    "description": "Sends a message to an AI agent (by its slug) and returns the reply, as one JSON document or,\nwith `stream: true`, as Server-Sent Events.\n\nThe host is per customer (`PLATFORM-URL-PLACEHOLDER` in the vendor's examples), so the\nserver URL is a template. Beyond the Chat API page, the vendor's API overview documents:\n403, 429 and 500 responses; `X-RateLimit-Limit`, `X-RateLimit-Remaining` and\n`X-RateLimit-Reset` (epoch seconds) on every response; the optional `x-user-identifier`\nrequest header (workspace keys only); and the `async` request field, which enqueues the\nrequest and returns an `X-Request-Id` response header. Every error uses the envelope\n`{\"data\": null, \"error\": {\"name\", \"message\", \"details\"}}`.\n\nThe knowledge base (repositories and their documents), background jobs and API tokens are\ndocumented on the same site (docs.fifthelement.ai) with the same host, auth, envelope and\nrate-limit headers. What those pages do not show is marked `x-inferred: true`, with\n`x-inferred-reason` saying what was assumed and `x-inferred-source` the page it extends.\n\nStreaming: each event's `data` is a JSON `ChatStreamChunk` (`{\"chunk\": \"...\"}`); the\nstream ends with the event `data: [DONE]` (`ChatStreamDone`).\n\nRequest bodies are closed (`additionalProperties: false`): a misspelt field is an error, not\nsilently ignored. Response objects are open (`additionalProperties: true`) on purpose: the\nvendor may add fields, and a client must not break on them.\n",
     "contact": {
       "name": "Fifth Element AI",
       "url": "https://docs.fifthelement.ai"
@@ -851,7 +851,8 @@ const bundle = {
         "tags": [
           "repositories"
         ],
-        "x-inferred-response": true,
+        "x-inferred": true,
+        "x-inferred-reason": "The overview shows this call without its response, so the response shape is assumed.",
         "x-inferred-source": "https://docs.fifthelement.ai/api/overview",
         "responses": {
           "200": {
@@ -895,6 +896,8 @@ const bundle = {
                       "additionalProperties": true,
                       "description": "The repositories (the `repositories` key is inferred).",
                       "x-inferred": true,
+                      "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
                       "required": [
                         "repositories"
                       ],
@@ -907,6 +910,8 @@ const bundle = {
                             "additionalProperties": true,
                             "description": "A knowledge repository (fields inferred beyond `id`; the overview does not show one).",
                             "x-inferred": true,
+                            "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+                            "x-inferred-source": "https://docs.fifthelement.ai",
                             "required": [
                               "id"
                             ],
@@ -932,6 +937,8 @@ const bundle = {
                                 "format": "date-time",
                                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                                 "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
                                 "example": "2026-01-15T09:30:00Z"
                               },
                               "updatedAt": {
@@ -939,6 +946,8 @@ const bundle = {
                                 "format": "date-time",
                                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                                 "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
                                 "example": "2026-01-15T09:30:00Z"
                               }
                             }
@@ -1635,6 +1644,8 @@ const bundle = {
                                 "format": "date-time",
                                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                                 "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
                                 "example": "2026-01-15T09:30:00Z"
                               },
                               "updatedAt": {
@@ -1642,6 +1653,8 @@ const bundle = {
                                 "format": "date-time",
                                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                                 "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
                                 "example": "2026-01-15T09:30:00Z"
                               }
                             }
@@ -2393,6 +2406,8 @@ const bundle = {
                               "format": "date-time",
                               "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                               "x-inferred": true,
+                              "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                              "x-inferred-source": "https://docs.fifthelement.ai",
                               "example": "2026-01-15T09:30:00Z"
                             },
                             "updatedAt": {
@@ -2400,6 +2415,8 @@ const bundle = {
                               "format": "date-time",
                               "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                               "x-inferred": true,
+                              "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                              "x-inferred-source": "https://docs.fifthelement.ai",
                               "example": "2026-01-15T09:30:00Z"
                             }
                           }
@@ -2412,6 +2429,8 @@ const bundle = {
                             "jobId": {
                               "description": "The `document_processing` job of this document, when the platform reports it (inferred).",
                               "x-inferred": true,
+                              "x-inferred-reason": "Creating a document starts a document_processing job; the pages do not show the response naming it.",
+                              "x-inferred-source": "https://docs.fifthelement.ai",
                               "allOf": [
                                 {
                                   "type": "string",
@@ -3077,6 +3096,8 @@ const bundle = {
                           "maximum": 100,
                           "description": "Percent done (the scale is inferred from the completed example's 100).",
                           "x-inferred": true,
+                          "x-inferred-reason": "The pages name progress without its scale.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
                           "example": 100
                         },
                         "result": {
@@ -3095,6 +3116,8 @@ const bundle = {
                           "format": "date-time",
                           "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                           "x-inferred": true,
+                          "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
                           "example": "2026-01-15T09:30:00Z"
                         },
                         "completedAt": {
@@ -3766,6 +3789,8 @@ const bundle = {
                           "format": "date-time",
                           "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                           "x-inferred": true,
+                          "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
                           "example": "2026-01-15T09:30:00Z"
                         }
                       }
@@ -4322,7 +4347,8 @@ const bundle = {
         "tags": [
           "tokens"
         ],
-        "x-inferred-response": true,
+        "x-inferred": true,
+        "x-inferred-reason": "The overview shows this call without its response, so the response shape is assumed.",
         "x-inferred-source": "https://docs.fifthelement.ai/api/overview",
         "requestBody": {
           "required": true,
@@ -4397,6 +4423,8 @@ const bundle = {
                       "additionalProperties": true,
                       "description": "A new API token (every field inferred; the overview shows no response).",
                       "x-inferred": true,
+                      "x-inferred-reason": "The overview shows the request of POST /user-api-tokens only.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
                       "properties": {
                         "id": {
                           "type": "string",
@@ -4419,6 +4447,8 @@ const bundle = {
                           "format": "date-time",
                           "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                           "x-inferred": true,
+                          "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
                           "example": "2026-01-15T09:30:00Z"
                         }
                       }
@@ -5764,6 +5794,8 @@ const bundle = {
         "format": "date-time",
         "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
         "x-inferred": true,
+        "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+        "x-inferred-source": "https://docs.fifthelement.ai",
         "example": "2026-01-15T09:30:00Z"
       },
       "Repository": {
@@ -5771,6 +5803,8 @@ const bundle = {
         "additionalProperties": true,
         "description": "A knowledge repository (fields inferred beyond `id`; the overview does not show one).",
         "x-inferred": true,
+        "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+        "x-inferred-source": "https://docs.fifthelement.ai",
         "required": [
           "id"
         ],
@@ -5796,6 +5830,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           },
           "updatedAt": {
@@ -5803,6 +5839,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           }
         }
@@ -5821,6 +5859,8 @@ const bundle = {
             "additionalProperties": true,
             "description": "The repositories (the `repositories` key is inferred).",
             "x-inferred": true,
+            "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "required": [
               "repositories"
             ],
@@ -5833,6 +5873,8 @@ const bundle = {
                   "additionalProperties": true,
                   "description": "A knowledge repository (fields inferred beyond `id`; the overview does not show one).",
                   "x-inferred": true,
+                  "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+                  "x-inferred-source": "https://docs.fifthelement.ai",
                   "required": [
                     "id"
                   ],
@@ -5858,6 +5900,8 @@ const bundle = {
                       "format": "date-time",
                       "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                       "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
                       "example": "2026-01-15T09:30:00Z"
                     },
                     "updatedAt": {
@@ -5865,6 +5909,8 @@ const bundle = {
                       "format": "date-time",
                       "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                       "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
                       "example": "2026-01-15T09:30:00Z"
                     }
                   }
@@ -5920,6 +5966,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           },
           "updatedAt": {
@@ -5927,6 +5975,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           }
         }
@@ -6034,6 +6084,8 @@ const bundle = {
                       "format": "date-time",
                       "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                       "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
                       "example": "2026-01-15T09:30:00Z"
                     },
                     "updatedAt": {
@@ -6041,6 +6093,8 @@ const bundle = {
                       "format": "date-time",
                       "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                       "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
                       "example": "2026-01-15T09:30:00Z"
                     }
                   }
@@ -6160,6 +6214,8 @@ const bundle = {
                 "format": "date-time",
                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                 "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "example": "2026-01-15T09:30:00Z"
               },
               "updatedAt": {
@@ -6167,6 +6223,8 @@ const bundle = {
                 "format": "date-time",
                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                 "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "example": "2026-01-15T09:30:00Z"
               }
             }
@@ -6179,6 +6237,8 @@ const bundle = {
               "jobId": {
                 "description": "The `document_processing` job of this document, when the platform reports it (inferred).",
                 "x-inferred": true,
+                "x-inferred-reason": "Creating a document starts a document_processing job; the pages do not show the response naming it.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "allOf": [
                   {
                     "type": "string",
@@ -6245,6 +6305,8 @@ const bundle = {
                     "format": "date-time",
                     "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                     "x-inferred": true,
+                    "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                    "x-inferred-source": "https://docs.fifthelement.ai",
                     "example": "2026-01-15T09:30:00Z"
                   },
                   "updatedAt": {
@@ -6252,6 +6314,8 @@ const bundle = {
                     "format": "date-time",
                     "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                     "x-inferred": true,
+                    "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                    "x-inferred-source": "https://docs.fifthelement.ai",
                     "example": "2026-01-15T09:30:00Z"
                   }
                 }
@@ -6264,6 +6328,8 @@ const bundle = {
                   "jobId": {
                     "description": "The `document_processing` job of this document, when the platform reports it (inferred).",
                     "x-inferred": true,
+                    "x-inferred-reason": "Creating a document starts a document_processing job; the pages do not show the response naming it.",
+                    "x-inferred-source": "https://docs.fifthelement.ai",
                     "allOf": [
                       {
                         "type": "string",
@@ -6354,6 +6420,8 @@ const bundle = {
             "maximum": 100,
             "description": "Percent done (the scale is inferred from the completed example's 100).",
             "x-inferred": true,
+            "x-inferred-reason": "The pages name progress without its scale.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": 100
           },
           "result": {
@@ -6372,6 +6440,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           },
           "completedAt": {
@@ -6440,6 +6510,8 @@ const bundle = {
                 "maximum": 100,
                 "description": "Percent done (the scale is inferred from the completed example's 100).",
                 "x-inferred": true,
+                "x-inferred-reason": "The pages name progress without its scale.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "example": 100
               },
               "result": {
@@ -6458,6 +6530,8 @@ const bundle = {
                 "format": "date-time",
                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                 "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "example": "2026-01-15T09:30:00Z"
               },
               "completedAt": {
@@ -6530,6 +6604,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           }
         }
@@ -6595,6 +6671,8 @@ const bundle = {
                 "format": "date-time",
                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                 "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "example": "2026-01-15T09:30:00Z"
               }
             }
@@ -6627,6 +6705,8 @@ const bundle = {
         "additionalProperties": true,
         "description": "A new API token (every field inferred; the overview shows no response).",
         "x-inferred": true,
+        "x-inferred-reason": "The overview shows the request of POST /user-api-tokens only.",
+        "x-inferred-source": "https://docs.fifthelement.ai",
         "properties": {
           "id": {
             "type": "string",
@@ -6649,6 +6729,8 @@ const bundle = {
             "format": "date-time",
             "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
             "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "example": "2026-01-15T09:30:00Z"
           }
         }
@@ -6667,6 +6749,8 @@ const bundle = {
             "additionalProperties": true,
             "description": "A new API token (every field inferred; the overview shows no response).",
             "x-inferred": true,
+            "x-inferred-reason": "The overview shows the request of POST /user-api-tokens only.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
             "properties": {
               "id": {
                 "type": "string",
@@ -6689,6 +6773,8 @@ const bundle = {
                 "format": "date-time",
                 "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
                 "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
                 "example": "2026-01-15T09:30:00Z"
               }
             }
