@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   type Json,
@@ -335,6 +336,41 @@ describe("requests that are not deliveries", () => {
     expect(() => createChatAIBotWebhookHandler({ token, onEvent, maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
   });
 });
+
+describe("hostile input", () => {
+  it("answers any JSON body with a documented status, never 500, and never leaks the token", async () => {
+    const { handler } = setup({ maxWaitMs: 0 });
+    const entry = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ event: fc.record({ type: fc.string(), payload: fc.jsonValue() }, { requiredKeys: [] }) }),
+    );
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          token: fc.oneof(fc.constant(token), fc.string(), fc.jsonValue()),
+          events: fc.oneof(fc.array(entry), fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(body, async (value) => {
+        const response = await handler(post(JSON.stringify(value)));
+        expect([200, 400, 401]).toContain(response.status);
+        const text = await response.text();
+        if (!(isObjectWithToken(value) && value.token === token && value.events === undefined)) {
+          expect(text).not.toContain(token);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+function isObjectWithToken(value: unknown): value is { token: unknown; events?: unknown } {
+  return typeof value === "object" && value !== null && "token" in value;
+}
 
 describe("portability", () => {
   it("imports no node: module, directly or through what it imports", () => {
