@@ -2,10 +2,10 @@
 const bundle = {
   "openapi": "3.1.0",
   "info": {
-    "title": "Fifth Element AI Chat API",
+    "title": "Fifth Element AI API (chat, knowledge base, jobs, tokens)",
     "version": "1.0",
-    "summary": "Send messages to Fifth Element AI agents and manage conversations programmatically.",
-    "description": "Sends a message to an AI agent (by its slug) and returns the reply, as one JSON document or,\nwith `stream: true`, as Server-Sent Events.\n\nThe host is per customer (`PLATFORM-URL-PLACEHOLDER` in the vendor's examples), so the\nserver URL is a template. Beyond the Chat API page, the vendor's API overview documents:\n403, 429 and 500 responses; `X-RateLimit-Limit`, `X-RateLimit-Remaining` and\n`X-RateLimit-Reset` (epoch seconds) on every response; the optional `x-user-identifier`\nrequest header (workspace keys only); and the `async` request field, which enqueues the\nrequest and returns an `X-Request-Id` response header. Every error uses the envelope\n`{\"data\": null, \"error\": {\"name\", \"message\", \"details\"}}`.\n\nStreaming: each event's `data` is a JSON `ChatStreamChunk` (`{\"chunk\": \"...\"}`); the\nstream ends with the event `data: [DONE]` (`ChatStreamDone`).\n\nRequest bodies are closed (`additionalProperties: false`): a misspelt field is an error, not\nsilently ignored. Response objects are open (`additionalProperties: true`) on purpose: the\nvendor may add fields, and a client must not break on them.\n",
+    "summary": "Send messages to Fifth Element AI agents, manage knowledge repositories and documents, follow background jobs and create API tokens.",
+    "description": "Sends a message to an AI agent (by its slug) and returns the reply, as one JSON document or,\nwith `stream: true`, as Server-Sent Events.\n\nThe host is per customer (`PLATFORM-URL-PLACEHOLDER` in the vendor's examples), so the\nserver URL is a template. Beyond the Chat API page, the vendor's API overview documents:\n403, 429 and 500 responses; `X-RateLimit-Limit`, `X-RateLimit-Remaining` and\n`X-RateLimit-Reset` (epoch seconds) on every response; the optional `x-user-identifier`\nrequest header (workspace keys only); and the `async` request field, which enqueues the\nrequest and returns an `X-Request-Id` response header. Every error uses the envelope\n`{\"data\": null, \"error\": {\"name\", \"message\", \"details\"}}`.\n\nThe knowledge base (repositories and their documents), background jobs and API tokens are\ndocumented on the same site (docs.fifthelement.ai) with the same host, auth, envelope and\nrate-limit headers. What those pages do not show is marked `x-inferred: true`, with\n`x-inferred-reason` saying what was assumed and `x-inferred-source` the page it extends.\n\nStreaming: each event's `data` is a JSON `ChatStreamChunk` (`{\"chunk\": \"...\"}`); the\nstream ends with the event `data: [DONE]` (`ChatStreamDone`).\n\nRequest bodies are closed (`additionalProperties: false`): a misspelt field is an error, not\nsilently ignored. Response objects are open (`additionalProperties: true`) on purpose: the\nvendor may add fields, and a client must not break on them.\n",
     "contact": {
       "name": "Fifth Element AI",
       "url": "https://docs.fifthelement.ai"
@@ -36,6 +36,18 @@ const bundle = {
     {
       "name": "chat",
       "description": "Messages to AI agents and their replies."
+    },
+    {
+      "name": "repositories",
+      "description": "Knowledge repositories and the documents in them (the vendor's Repository and Document APIs)."
+    },
+    {
+      "name": "jobs",
+      "description": "Background jobs such as document processing, crawls and exports (the vendor's Jobs API)."
+    },
+    {
+      "name": "tokens",
+      "description": "API tokens of the calling user."
     }
   ],
   "paths": {
@@ -571,7 +583,4160 @@ const bundle = {
             }
           },
           "404": {
-            "description": "No agent has this slug.",
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "agent_not_found": {
+                    "summary": "The 404 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "NotFoundError",
+                        "message": "Agent with slug 'support-agent' not found",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "The rate limit is exceeded; retry after `X-RateLimit-Reset` (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "rate_limited": {
+                    "summary": "Rate limit exceeded (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "RateLimitError",
+                        "message": "Rate limit exceeded",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "The platform failed; retry with backoff (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "internal_error": {
+                    "summary": "An internal error (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "InternalServerError",
+                        "message": "An unexpected error occurred",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/repositories": {
+      "get": {
+        "operationId": "repositories_list",
+        "summary": "List repositories",
+        "description": "Lists the knowledge repositories the key can see. The vendor's overview shows the call\n(`GET /repositories`) but not its response; the `data.repositories` shape is inferred.\n",
+        "tags": [
+          "repositories"
+        ],
+        "x-inferred": true,
+        "x-inferred-reason": "The overview shows this call without its response, so the response shape is assumed.",
+        "x-inferred-source": "https://docs.fifthelement.ai/api/overview",
+        "responses": {
+          "200": {
+            "description": "The repositories (response shape inferred).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The success envelope of `GET /repositories`.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "The repositories (the `repositories` key is inferred).",
+                      "x-inferred": true,
+                      "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
+                      "required": [
+                        "repositories"
+                      ],
+                      "properties": {
+                        "repositories": {
+                          "type": "array",
+                          "description": "Every repository the key can see.",
+                          "items": {
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "A knowledge repository (fields inferred beyond `id`; the overview does not show one).",
+                            "x-inferred": true,
+                            "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+                            "x-inferred-source": "https://docs.fifthelement.ai",
+                            "required": [
+                              "id"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "format": "uuid",
+                                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                              },
+                              "name": {
+                                "type": "string",
+                                "description": "The repository's name.",
+                                "example": "Support FAQ"
+                              },
+                              "description": {
+                                "type": "string",
+                                "description": "What the repository holds.",
+                                "example": "Answers for the support agent."
+                              },
+                              "createdAt": {
+                                "type": "string",
+                                "format": "date-time",
+                                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                                "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
+                                "example": "2026-01-15T09:30:00Z"
+                              },
+                              "updatedAt": {
+                                "type": "string",
+                                "format": "date-time",
+                                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                                "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
+                                "example": "2026-01-15T09:30:00Z"
+                              }
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "type": "null",
+                      "description": "Always `null` on success.",
+                      "example": null
+                    }
+                  }
+                },
+                "examples": {
+                  "repositories": {
+                    "summary": "Two repositories",
+                    "value": {
+                      "data": {
+                        "repositories": [
+                          {
+                            "id": "5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                            "name": "Support FAQ",
+                            "description": "Answers for the support agent.",
+                            "createdAt": "2026-01-10T08:00:00Z",
+                            "updatedAt": "2026-02-01T08:15:00Z"
+                          },
+                          {
+                            "id": "6c2a3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+                            "name": "Product manuals",
+                            "createdAt": "2026-01-12T10:00:00Z",
+                            "updatedAt": "2026-01-12T10:00:00Z"
+                          }
+                        ]
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is invalid.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "validation_error": {
+                    "summary": "The 400 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ValidationError",
+                        "message": "Message field is required",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The API token is invalid or missing.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "unauthorized": {
+                    "summary": "The 401 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "UnauthorizedError",
+                        "message": "Invalid or missing API token",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The API key has insufficient permissions (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "forbidden": {
+                    "summary": "Insufficient permissions (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ForbiddenError",
+                        "message": "Insufficient permissions",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "agent_not_found": {
+                    "summary": "The 404 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "NotFoundError",
+                        "message": "Agent with slug 'support-agent' not found",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "The rate limit is exceeded; retry after `X-RateLimit-Reset` (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "rate_limited": {
+                    "summary": "Rate limit exceeded (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "RateLimitError",
+                        "message": "Rate limit exceeded",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "The platform failed; retry with backoff (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "internal_error": {
+                    "summary": "An internal error (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "InternalServerError",
+                        "message": "An unexpected error occurred",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/repositories/{repositoryId}/documents": {
+      "get": {
+        "operationId": "documents_list",
+        "summary": "List documents",
+        "description": "One page of a repository's documents, `limit` of them from offset `start`;\n`data.pagination.total` says how many there are in all.\n",
+        "tags": [
+          "repositories"
+        ],
+        "parameters": [
+          {
+            "name": "repositoryId",
+            "in": "path",
+            "required": true,
+            "description": "The repository's ID (a UUID).",
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+            }
+          },
+          {
+            "name": "start",
+            "in": "query",
+            "required": false,
+            "description": "The offset of the first document of the page.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "default": 0,
+              "example": 0
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "How many documents per page (the vendor's example uses 50; its maximum is not documented).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "default": 50,
+              "example": 50
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of documents and the paging state.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The success envelope of a page of documents.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "One page of documents and the paging state.",
+                      "required": [
+                        "documents",
+                        "pagination"
+                      ],
+                      "properties": {
+                        "documents": {
+                          "type": "array",
+                          "description": "The documents of this page.",
+                          "items": {
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "A document of a repository.",
+                            "required": [
+                              "id",
+                              "title"
+                            ],
+                            "properties": {
+                              "id": {
+                                "type": "string",
+                                "format": "uuid",
+                                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                              },
+                              "title": {
+                                "type": "string",
+                                "description": "The document's title.",
+                                "example": "Opening hours"
+                              },
+                              "content": {
+                                "type": "string",
+                                "description": "The document's text.",
+                                "example": "We are open Monday to Friday, 9:00 to 18:00."
+                              },
+                              "metadata": {
+                                "type": [
+                                  "object",
+                                  "null"
+                                ],
+                                "additionalProperties": true,
+                                "description": "Free-form metadata of a document, by name (its value types are not documented).",
+                                "example": {
+                                  "source": "faq"
+                                }
+                              },
+                              "createdAt": {
+                                "type": "string",
+                                "format": "date-time",
+                                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                                "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
+                                "example": "2026-01-15T09:30:00Z"
+                              },
+                              "updatedAt": {
+                                "type": "string",
+                                "format": "date-time",
+                                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                                "x-inferred": true,
+                                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                                "x-inferred-source": "https://docs.fifthelement.ai",
+                                "example": "2026-01-15T09:30:00Z"
+                              }
+                            }
+                          }
+                        },
+                        "pagination": {
+                          "type": "object",
+                          "additionalProperties": true,
+                          "description": "Where a page of documents sits in the whole list.",
+                          "required": [
+                            "total",
+                            "start",
+                            "limit"
+                          ],
+                          "properties": {
+                            "total": {
+                              "type": "integer",
+                              "minimum": 0,
+                              "description": "How many documents the repository has in all.",
+                              "example": 2
+                            },
+                            "start": {
+                              "type": "integer",
+                              "minimum": 0,
+                              "description": "The offset of this page's first document.",
+                              "example": 0
+                            },
+                            "limit": {
+                              "type": "integer",
+                              "minimum": 1,
+                              "description": "The page size that was applied.",
+                              "example": 50
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "error": {
+                      "type": "null",
+                      "description": "Always `null` on success.",
+                      "example": null
+                    }
+                  }
+                },
+                "examples": {
+                  "documents": {
+                    "summary": "A repository's only page",
+                    "value": {
+                      "data": {
+                        "documents": [
+                          {
+                            "id": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90",
+                            "title": "Opening hours",
+                            "content": "We are open Monday to Friday, 9:00 to 18:00.",
+                            "metadata": {
+                              "source": "faq"
+                            },
+                            "createdAt": "2026-01-15T09:30:00Z",
+                            "updatedAt": "2026-01-15T09:30:00Z"
+                          },
+                          {
+                            "id": "8c9d0e1f-2a3b-4c5d-8e6f-7a8b9c0d1e2f",
+                            "title": "Returns policy",
+                            "content": "Items can be returned within 30 days of delivery.",
+                            "metadata": {},
+                            "createdAt": "2026-01-16T11:00:00Z",
+                            "updatedAt": "2026-02-01T08:15:00Z"
+                          }
+                        ],
+                        "pagination": {
+                          "total": 2,
+                          "start": 0,
+                          "limit": 50
+                        }
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is invalid.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "validation_error": {
+                    "summary": "The 400 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ValidationError",
+                        "message": "Message field is required",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The API token is invalid or missing.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "unauthorized": {
+                    "summary": "The 401 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "UnauthorizedError",
+                        "message": "Invalid or missing API token",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The API key has insufficient permissions (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "forbidden": {
+                    "summary": "Insufficient permissions (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ForbiddenError",
+                        "message": "Insufficient permissions",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "agent_not_found": {
+                    "summary": "The 404 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "NotFoundError",
+                        "message": "Agent with slug 'support-agent' not found",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "The rate limit is exceeded; retry after `X-RateLimit-Reset` (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "rate_limited": {
+                    "summary": "Rate limit exceeded (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "RateLimitError",
+                        "message": "Rate limit exceeded",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "The platform failed; retry with backoff (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "internal_error": {
+                    "summary": "An internal error (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "InternalServerError",
+                        "message": "An unexpected error occurred",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "operationId": "documents_create",
+        "summary": "Create a document",
+        "description": "Adds a document to a repository. The platform processes it in the background (a\n`document_processing` job); `jobId`, when present, is that job (inferred).\n",
+        "tags": [
+          "repositories"
+        ],
+        "parameters": [
+          {
+            "name": "repositoryId",
+            "in": "path",
+            "required": true,
+            "description": "The repository's ID (a UUID).",
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "A document to add to a repository.",
+                "required": [
+                  "title",
+                  "content"
+                ],
+                "properties": {
+                  "title": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The document's title.",
+                    "example": "Opening hours"
+                  },
+                  "content": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The document's text.",
+                    "example": "We are open Monday to Friday, 9:00 to 18:00."
+                  },
+                  "metadata": {
+                    "type": "object",
+                    "additionalProperties": true,
+                    "description": "Free-form metadata, by name (optional).",
+                    "example": {
+                      "source": "faq"
+                    }
+                  }
+                }
+              },
+              "examples": {
+                "document": {
+                  "summary": "A document with metadata",
+                  "value": {
+                    "title": "Opening hours",
+                    "content": "We are open Monday to Friday, 9:00 to 18:00.",
+                    "metadata": {
+                      "source": "faq"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The document created (response shape inferred; the status code is the overview's generic 200).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The success envelope of a created document.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "description": "The document created, with the job that processes it.",
+                      "allOf": [
+                        {
+                          "type": "object",
+                          "additionalProperties": true,
+                          "description": "A document of a repository.",
+                          "required": [
+                            "id",
+                            "title"
+                          ],
+                          "properties": {
+                            "id": {
+                              "type": "string",
+                              "format": "uuid",
+                              "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                              "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                            },
+                            "title": {
+                              "type": "string",
+                              "description": "The document's title.",
+                              "example": "Opening hours"
+                            },
+                            "content": {
+                              "type": "string",
+                              "description": "The document's text.",
+                              "example": "We are open Monday to Friday, 9:00 to 18:00."
+                            },
+                            "metadata": {
+                              "type": [
+                                "object",
+                                "null"
+                              ],
+                              "additionalProperties": true,
+                              "description": "Free-form metadata of a document, by name (its value types are not documented).",
+                              "example": {
+                                "source": "faq"
+                              }
+                            },
+                            "createdAt": {
+                              "type": "string",
+                              "format": "date-time",
+                              "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                              "x-inferred": true,
+                              "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                              "x-inferred-source": "https://docs.fifthelement.ai",
+                              "example": "2026-01-15T09:30:00Z"
+                            },
+                            "updatedAt": {
+                              "type": "string",
+                              "format": "date-time",
+                              "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                              "x-inferred": true,
+                              "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                              "x-inferred-source": "https://docs.fifthelement.ai",
+                              "example": "2026-01-15T09:30:00Z"
+                            }
+                          }
+                        },
+                        {
+                          "type": "object",
+                          "additionalProperties": true,
+                          "description": "What creation adds to the document.",
+                          "properties": {
+                            "jobId": {
+                              "description": "The `document_processing` job of this document, when the platform reports it (inferred).",
+                              "x-inferred": true,
+                              "x-inferred-reason": "Creating a document starts a document_processing job; the pages do not show the response naming it.",
+                              "x-inferred-source": "https://docs.fifthelement.ai",
+                              "allOf": [
+                                {
+                                  "type": "string",
+                                  "format": "uuid",
+                                  "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                                  "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                                }
+                              ]
+                            }
+                          }
+                        }
+                      ]
+                    },
+                    "error": {
+                      "type": "null",
+                      "description": "Always `null` on success.",
+                      "example": null
+                    }
+                  }
+                },
+                "examples": {
+                  "created": {
+                    "summary": "The new document and its processing job",
+                    "value": {
+                      "data": {
+                        "id": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90",
+                        "title": "Opening hours",
+                        "content": "We are open Monday to Friday, 9:00 to 18:00.",
+                        "metadata": {
+                          "source": "faq"
+                        },
+                        "createdAt": "2026-01-15T09:30:00Z",
+                        "updatedAt": "2026-01-15T09:30:00Z",
+                        "jobId": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is invalid.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "validation_error": {
+                    "summary": "The 400 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ValidationError",
+                        "message": "Message field is required",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The API token is invalid or missing.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "unauthorized": {
+                    "summary": "The 401 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "UnauthorizedError",
+                        "message": "Invalid or missing API token",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The API key has insufficient permissions (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "forbidden": {
+                    "summary": "Insufficient permissions (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ForbiddenError",
+                        "message": "Insufficient permissions",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "agent_not_found": {
+                    "summary": "The 404 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "NotFoundError",
+                        "message": "Agent with slug 'support-agent' not found",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "The rate limit is exceeded; retry after `X-RateLimit-Reset` (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "rate_limited": {
+                    "summary": "Rate limit exceeded (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "RateLimitError",
+                        "message": "Rate limit exceeded",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "The platform failed; retry with backoff (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "internal_error": {
+                    "summary": "An internal error (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "InternalServerError",
+                        "message": "An unexpected error occurred",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/jobs/{id}": {
+      "get": {
+        "operationId": "jobs_get",
+        "summary": "Get a job",
+        "description": "A background job's type, status and progress; `result` once it has completed.",
+        "tags": [
+          "jobs"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The job's ID (a UUID).",
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The success envelope of a job.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "A background job.",
+                      "required": [
+                        "id",
+                        "type",
+                        "status"
+                      ],
+                      "properties": {
+                        "id": {
+                          "type": "string",
+                          "format": "uuid",
+                          "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                          "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                        },
+                        "type": {
+                          "type": "string",
+                          "enum": [
+                            "document_processing",
+                            "web_crawling",
+                            "batch_embedding",
+                            "export",
+                            "import"
+                          ],
+                          "description": "What the job does.",
+                          "example": "document_processing"
+                        },
+                        "status": {
+                          "type": "string",
+                          "enum": [
+                            "pending",
+                            "running",
+                            "completed",
+                            "failed",
+                            "cancelled"
+                          ],
+                          "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+                          "example": "running"
+                        },
+                        "progress": {
+                          "type": "number",
+                          "minimum": 0,
+                          "maximum": 100,
+                          "description": "Percent done (the scale is inferred from the completed example's 100).",
+                          "x-inferred": true,
+                          "x-inferred-reason": "The pages name progress without its scale.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
+                          "example": 100
+                        },
+                        "result": {
+                          "type": [
+                            "object",
+                            "null"
+                          ],
+                          "additionalProperties": true,
+                          "description": "What the job produced, once completed; its shape depends on the job type and is not documented.",
+                          "example": {
+                            "chunks": 12
+                          }
+                        },
+                        "createdAt": {
+                          "type": "string",
+                          "format": "date-time",
+                          "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                          "x-inferred": true,
+                          "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
+                          "example": "2026-01-15T09:30:00Z"
+                        },
+                        "completedAt": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "format": "date-time",
+                          "description": "When the job ended; `null` while it runs.",
+                          "example": "2026-01-15T09:30:42Z"
+                        }
+                      }
+                    },
+                    "error": {
+                      "type": "null",
+                      "description": "Always `null` on success.",
+                      "example": null
+                    }
+                  }
+                },
+                "examples": {
+                  "completed": {
+                    "summary": "A completed document-processing job",
+                    "value": {
+                      "data": {
+                        "id": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+                        "type": "document_processing",
+                        "status": "completed",
+                        "progress": 100,
+                        "result": {
+                          "chunks": 12
+                        },
+                        "createdAt": "2026-01-15T09:30:00Z",
+                        "completedAt": "2026-01-15T09:30:42Z"
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is invalid.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "validation_error": {
+                    "summary": "The 400 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ValidationError",
+                        "message": "Message field is required",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The API token is invalid or missing.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "unauthorized": {
+                    "summary": "The 401 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "UnauthorizedError",
+                        "message": "Invalid or missing API token",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The API key has insufficient permissions (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "forbidden": {
+                    "summary": "Insufficient permissions (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ForbiddenError",
+                        "message": "Insufficient permissions",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "agent_not_found": {
+                    "summary": "The 404 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "NotFoundError",
+                        "message": "Agent with slug 'support-agent' not found",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "The rate limit is exceeded; retry after `X-RateLimit-Reset` (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "rate_limited": {
+                    "summary": "Rate limit exceeded (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "RateLimitError",
+                        "message": "Rate limit exceeded",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "The platform failed; retry with backoff (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "internal_error": {
+                    "summary": "An internal error (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "InternalServerError",
+                        "message": "An unexpected error occurred",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/jobs/{id}/rerun": {
+      "post": {
+        "operationId": "jobs_rerun",
+        "summary": "Rerun a job",
+        "description": "Starts a new job that repeats the given one; the new job starts `pending`.",
+        "tags": [
+          "jobs"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The job's ID (a UUID).",
+            "schema": {
+              "type": "string",
+              "format": "uuid",
+              "example": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The new job.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The success envelope of a rerun.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "The new job started by a rerun.",
+                      "required": [
+                        "id",
+                        "type",
+                        "status",
+                        "originalJobId"
+                      ],
+                      "properties": {
+                        "id": {
+                          "type": "string",
+                          "format": "uuid",
+                          "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                          "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                        },
+                        "type": {
+                          "type": "string",
+                          "enum": [
+                            "document_processing",
+                            "web_crawling",
+                            "batch_embedding",
+                            "export",
+                            "import"
+                          ],
+                          "description": "What the job does.",
+                          "example": "document_processing"
+                        },
+                        "status": {
+                          "type": "string",
+                          "enum": [
+                            "pending",
+                            "running",
+                            "completed",
+                            "failed",
+                            "cancelled"
+                          ],
+                          "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+                          "example": "running"
+                        },
+                        "originalJobId": {
+                          "type": "string",
+                          "format": "uuid",
+                          "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                          "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                        },
+                        "createdAt": {
+                          "type": "string",
+                          "format": "date-time",
+                          "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                          "x-inferred": true,
+                          "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
+                          "example": "2026-01-15T09:30:00Z"
+                        }
+                      }
+                    },
+                    "error": {
+                      "type": "null",
+                      "description": "Always `null` on success.",
+                      "example": null
+                    }
+                  }
+                },
+                "examples": {
+                  "rerun": {
+                    "summary": "A rerun of a failed crawl",
+                    "value": {
+                      "data": {
+                        "id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                        "type": "web_crawling",
+                        "status": "pending",
+                        "originalJobId": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+                        "createdAt": "2026-01-15T10:00:00Z"
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is invalid.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "validation_error": {
+                    "summary": "The 400 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ValidationError",
+                        "message": "Message field is required",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The API token is invalid or missing.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "unauthorized": {
+                    "summary": "The 401 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "UnauthorizedError",
+                        "message": "Invalid or missing API token",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The API key has insufficient permissions (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "forbidden": {
+                    "summary": "Insufficient permissions (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ForbiddenError",
+                        "message": "Insufficient permissions",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "agent_not_found": {
+                    "summary": "The 404 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "NotFoundError",
+                        "message": "Agent with slug 'support-agent' not found",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "The rate limit is exceeded; retry after `X-RateLimit-Reset` (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "rate_limited": {
+                    "summary": "Rate limit exceeded (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "RateLimitError",
+                        "message": "Rate limit exceeded",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "The platform failed; retry with backoff (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "internal_error": {
+                    "summary": "An internal error (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "InternalServerError",
+                        "message": "An unexpected error occurred",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/user-api-tokens": {
+      "post": {
+        "operationId": "tokens_create",
+        "summary": "Create an API token",
+        "description": "Generates an API token with a name for identification, authenticated with an existing\ntoken. The overview shows the request only; the response shape is inferred.\n",
+        "tags": [
+          "tokens"
+        ],
+        "x-inferred": true,
+        "x-inferred-reason": "The overview shows this call without its response, so the response shape is assumed.",
+        "x-inferred-source": "https://docs.fifthelement.ai/api/overview",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "description": "A new API token's name.",
+                "required": [
+                  "name"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "A name to identify the token by.",
+                    "example": "My API Token"
+                  }
+                }
+              },
+              "examples": {
+                "overview": {
+                  "summary": "The request of the vendor's overview",
+                  "value": {
+                    "name": "My API Token"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The new token (response shape inferred). The secret is shown only here.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The success envelope of a new API token.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "A new API token (every field inferred; the overview shows no response).",
+                      "x-inferred": true,
+                      "x-inferred-reason": "The overview shows the request of POST /user-api-tokens only.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
+                      "properties": {
+                        "id": {
+                          "type": "string",
+                          "format": "uuid",
+                          "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                          "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                        },
+                        "name": {
+                          "type": "string",
+                          "description": "The token's name.",
+                          "example": "My API Token"
+                        },
+                        "token": {
+                          "type": "string",
+                          "description": "The secret token, to send as `Authorization Bearer`; shown once.",
+                          "example": "fe_live_7Hq2mZ9xK4pL1vN8"
+                        },
+                        "createdAt": {
+                          "type": "string",
+                          "format": "date-time",
+                          "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                          "x-inferred": true,
+                          "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                          "x-inferred-source": "https://docs.fifthelement.ai",
+                          "example": "2026-01-15T09:30:00Z"
+                        }
+                      }
+                    },
+                    "error": {
+                      "type": "null",
+                      "description": "Always `null` on success.",
+                      "example": null
+                    }
+                  }
+                },
+                "examples": {
+                  "created": {
+                    "summary": "A new token",
+                    "value": {
+                      "data": {
+                        "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+                        "name": "My API Token",
+                        "token": "fe_live_7Hq2mZ9xK4pL1vN8",
+                        "createdAt": "2026-01-15T10:05:00Z"
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The request is invalid.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "validation_error": {
+                    "summary": "The 400 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ValidationError",
+                        "message": "Message field is required",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "The API token is invalid or missing.",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "unauthorized": {
+                    "summary": "The 401 example of the documentation",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "UnauthorizedError",
+                        "message": "Invalid or missing API token",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The API key has insufficient permissions (from the vendor's API overview).",
+            "headers": {
+              "X-RateLimit-Limit": {
+                "description": "The number of requests allowed in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 100
+                }
+              },
+              "X-RateLimit-Remaining": {
+                "description": "The number of requests left in the current window.",
+                "schema": {
+                  "type": "integer",
+                  "example": 99
+                }
+              },
+              "X-RateLimit-Reset": {
+                "description": "When the current window resets, in epoch seconds.",
+                "schema": {
+                  "type": "integer",
+                  "example": 1767225600
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "The error envelope of every failed request.",
+                  "required": [
+                    "data",
+                    "error"
+                  ],
+                  "properties": {
+                    "data": {
+                      "type": "null",
+                      "description": "Always `null` on error.",
+                      "example": null
+                    },
+                    "error": {
+                      "type": "object",
+                      "additionalProperties": true,
+                      "description": "What went wrong.",
+                      "required": [
+                        "name",
+                        "message"
+                      ],
+                      "properties": {
+                        "name": {
+                          "type": "string",
+                          "description": "The error class, for example `ValidationError` or `NotFoundError`.",
+                          "example": "ValidationError"
+                        },
+                        "message": {
+                          "type": "string",
+                          "description": "A human-readable message.",
+                          "example": "Message field is required"
+                        },
+                        "details": {
+                          "type": "object",
+                          "description": "Further details, if any.",
+                          "additionalProperties": true,
+                          "example": {}
+                        }
+                      }
+                    }
+                  }
+                },
+                "examples": {
+                  "forbidden": {
+                    "summary": "Insufficient permissions (example not in the Chat API page)",
+                    "value": {
+                      "data": null,
+                      "error": {
+                        "name": "ForbiddenError",
+                        "message": "Insufficient permissions",
+                        "details": {}
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
             "headers": {
               "X-RateLimit-Limit": {
                 "description": "The number of requests allowed in the current window.",
@@ -833,6 +4998,30 @@ const bundle = {
     }
   },
   "components": {
+    "parameters": {
+      "RepositoryId": {
+        "name": "repositoryId",
+        "in": "path",
+        "required": true,
+        "description": "The repository's ID (a UUID).",
+        "schema": {
+          "type": "string",
+          "format": "uuid",
+          "example": "5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+        }
+      },
+      "JobId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The job's ID (a UUID).",
+        "schema": {
+          "type": "string",
+          "format": "uuid",
+          "example": "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+        }
+      }
+    },
     "securitySchemes": {
       "bearerAuth": {
         "type": "http",
@@ -1130,7 +5319,7 @@ const bundle = {
         }
       },
       "NotFound": {
-        "description": "No agent has this slug.",
+        "description": "The resource does not exist (no agent with this slug, no repository or job with this ID).",
         "headers": {
           "X-RateLimit-Limit": {
             "description": "The number of requests allowed in the current window.",
@@ -1593,6 +5782,1009 @@ const bundle = {
         ],
         "description": "The `data` of the last streaming event; the stream ends after it.",
         "example": "[DONE]"
+      },
+      "Uuid": {
+        "type": "string",
+        "format": "uuid",
+        "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+        "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+      },
+      "Timestamp": {
+        "type": "string",
+        "format": "date-time",
+        "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+        "x-inferred": true,
+        "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+        "x-inferred-source": "https://docs.fifthelement.ai",
+        "example": "2026-01-15T09:30:00Z"
+      },
+      "Repository": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "A knowledge repository (fields inferred beyond `id`; the overview does not show one).",
+        "x-inferred": true,
+        "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+        "x-inferred-source": "https://docs.fifthelement.ai",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+            "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+          },
+          "name": {
+            "type": "string",
+            "description": "The repository's name.",
+            "example": "Support FAQ"
+          },
+          "description": {
+            "type": "string",
+            "description": "What the repository holds.",
+            "example": "Answers for the support agent."
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          }
+        }
+      },
+      "RepositoryListResponse": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The success envelope of `GET /repositories`.",
+        "required": [
+          "data",
+          "error"
+        ],
+        "properties": {
+          "data": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "The repositories (the `repositories` key is inferred).",
+            "x-inferred": true,
+            "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "required": [
+              "repositories"
+            ],
+            "properties": {
+              "repositories": {
+                "type": "array",
+                "description": "Every repository the key can see.",
+                "items": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "A knowledge repository (fields inferred beyond `id`; the overview does not show one).",
+                  "x-inferred": true,
+                  "x-inferred-reason": "The overview shows the call GET /repositories but not its response.",
+                  "x-inferred-source": "https://docs.fifthelement.ai",
+                  "required": [
+                    "id"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "format": "uuid",
+                      "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                      "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                    },
+                    "name": {
+                      "type": "string",
+                      "description": "The repository's name.",
+                      "example": "Support FAQ"
+                    },
+                    "description": {
+                      "type": "string",
+                      "description": "What the repository holds.",
+                      "example": "Answers for the support agent."
+                    },
+                    "createdAt": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                      "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
+                      "example": "2026-01-15T09:30:00Z"
+                    },
+                    "updatedAt": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                      "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
+                      "example": "2026-01-15T09:30:00Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "error": {
+            "type": "null",
+            "description": "Always `null` on success.",
+            "example": null
+          }
+        }
+      },
+      "Document": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "A document of a repository.",
+        "required": [
+          "id",
+          "title"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+            "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+          },
+          "title": {
+            "type": "string",
+            "description": "The document's title.",
+            "example": "Opening hours"
+          },
+          "content": {
+            "type": "string",
+            "description": "The document's text.",
+            "example": "We are open Monday to Friday, 9:00 to 18:00."
+          },
+          "metadata": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "additionalProperties": true,
+            "description": "Free-form metadata of a document, by name (its value types are not documented).",
+            "example": {
+              "source": "faq"
+            }
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          }
+        }
+      },
+      "DocumentMetadata": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "additionalProperties": true,
+        "description": "Free-form metadata of a document, by name (its value types are not documented).",
+        "example": {
+          "source": "faq"
+        }
+      },
+      "Pagination": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "Where a page of documents sits in the whole list.",
+        "required": [
+          "total",
+          "start",
+          "limit"
+        ],
+        "properties": {
+          "total": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "How many documents the repository has in all.",
+            "example": 2
+          },
+          "start": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The offset of this page's first document.",
+            "example": 0
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The page size that was applied.",
+            "example": 50
+          }
+        }
+      },
+      "DocumentListResponse": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The success envelope of a page of documents.",
+        "required": [
+          "data",
+          "error"
+        ],
+        "properties": {
+          "data": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "One page of documents and the paging state.",
+            "required": [
+              "documents",
+              "pagination"
+            ],
+            "properties": {
+              "documents": {
+                "type": "array",
+                "description": "The documents of this page.",
+                "items": {
+                  "type": "object",
+                  "additionalProperties": true,
+                  "description": "A document of a repository.",
+                  "required": [
+                    "id",
+                    "title"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string",
+                      "format": "uuid",
+                      "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                      "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                    },
+                    "title": {
+                      "type": "string",
+                      "description": "The document's title.",
+                      "example": "Opening hours"
+                    },
+                    "content": {
+                      "type": "string",
+                      "description": "The document's text.",
+                      "example": "We are open Monday to Friday, 9:00 to 18:00."
+                    },
+                    "metadata": {
+                      "type": [
+                        "object",
+                        "null"
+                      ],
+                      "additionalProperties": true,
+                      "description": "Free-form metadata of a document, by name (its value types are not documented).",
+                      "example": {
+                        "source": "faq"
+                      }
+                    },
+                    "createdAt": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                      "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
+                      "example": "2026-01-15T09:30:00Z"
+                    },
+                    "updatedAt": {
+                      "type": "string",
+                      "format": "date-time",
+                      "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                      "x-inferred": true,
+                      "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                      "x-inferred-source": "https://docs.fifthelement.ai",
+                      "example": "2026-01-15T09:30:00Z"
+                    }
+                  }
+                }
+              },
+              "pagination": {
+                "type": "object",
+                "additionalProperties": true,
+                "description": "Where a page of documents sits in the whole list.",
+                "required": [
+                  "total",
+                  "start",
+                  "limit"
+                ],
+                "properties": {
+                  "total": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "How many documents the repository has in all.",
+                    "example": 2
+                  },
+                  "start": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "The offset of this page's first document.",
+                    "example": 0
+                  },
+                  "limit": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "The page size that was applied.",
+                    "example": 50
+                  }
+                }
+              }
+            }
+          },
+          "error": {
+            "type": "null",
+            "description": "Always `null` on success.",
+            "example": null
+          }
+        }
+      },
+      "CreateDocumentRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "A document to add to a repository.",
+        "required": [
+          "title",
+          "content"
+        ],
+        "properties": {
+          "title": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The document's title.",
+            "example": "Opening hours"
+          },
+          "content": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The document's text.",
+            "example": "We are open Monday to Friday, 9:00 to 18:00."
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "Free-form metadata, by name (optional).",
+            "example": {
+              "source": "faq"
+            }
+          }
+        }
+      },
+      "CreatedDocument": {
+        "description": "The document created, with the job that processes it.",
+        "allOf": [
+          {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "A document of a repository.",
+            "required": [
+              "id",
+              "title"
+            ],
+            "properties": {
+              "id": {
+                "type": "string",
+                "format": "uuid",
+                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+              },
+              "title": {
+                "type": "string",
+                "description": "The document's title.",
+                "example": "Opening hours"
+              },
+              "content": {
+                "type": "string",
+                "description": "The document's text.",
+                "example": "We are open Monday to Friday, 9:00 to 18:00."
+              },
+              "metadata": {
+                "type": [
+                  "object",
+                  "null"
+                ],
+                "additionalProperties": true,
+                "description": "Free-form metadata of a document, by name (its value types are not documented).",
+                "example": {
+                  "source": "faq"
+                }
+              },
+              "createdAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "example": "2026-01-15T09:30:00Z"
+              },
+              "updatedAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "example": "2026-01-15T09:30:00Z"
+              }
+            }
+          },
+          {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "What creation adds to the document.",
+            "properties": {
+              "jobId": {
+                "description": "The `document_processing` job of this document, when the platform reports it (inferred).",
+                "x-inferred": true,
+                "x-inferred-reason": "Creating a document starts a document_processing job; the pages do not show the response naming it.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "allOf": [
+                  {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                    "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                  }
+                ]
+              }
+            }
+          }
+        ]
+      },
+      "DocumentResponse": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The success envelope of a created document.",
+        "required": [
+          "data",
+          "error"
+        ],
+        "properties": {
+          "data": {
+            "description": "The document created, with the job that processes it.",
+            "allOf": [
+              {
+                "type": "object",
+                "additionalProperties": true,
+                "description": "A document of a repository.",
+                "required": [
+                  "id",
+                  "title"
+                ],
+                "properties": {
+                  "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                    "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                  },
+                  "title": {
+                    "type": "string",
+                    "description": "The document's title.",
+                    "example": "Opening hours"
+                  },
+                  "content": {
+                    "type": "string",
+                    "description": "The document's text.",
+                    "example": "We are open Monday to Friday, 9:00 to 18:00."
+                  },
+                  "metadata": {
+                    "type": [
+                      "object",
+                      "null"
+                    ],
+                    "additionalProperties": true,
+                    "description": "Free-form metadata of a document, by name (its value types are not documented).",
+                    "example": {
+                      "source": "faq"
+                    }
+                  },
+                  "createdAt": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                    "x-inferred": true,
+                    "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                    "x-inferred-source": "https://docs.fifthelement.ai",
+                    "example": "2026-01-15T09:30:00Z"
+                  },
+                  "updatedAt": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                    "x-inferred": true,
+                    "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                    "x-inferred-source": "https://docs.fifthelement.ai",
+                    "example": "2026-01-15T09:30:00Z"
+                  }
+                }
+              },
+              {
+                "type": "object",
+                "additionalProperties": true,
+                "description": "What creation adds to the document.",
+                "properties": {
+                  "jobId": {
+                    "description": "The `document_processing` job of this document, when the platform reports it (inferred).",
+                    "x-inferred": true,
+                    "x-inferred-reason": "Creating a document starts a document_processing job; the pages do not show the response naming it.",
+                    "x-inferred-source": "https://docs.fifthelement.ai",
+                    "allOf": [
+                      {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                        "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+                      }
+                    ]
+                  }
+                }
+              }
+            ]
+          },
+          "error": {
+            "type": "null",
+            "description": "Always `null` on success.",
+            "example": null
+          }
+        }
+      },
+      "JobType": {
+        "type": "string",
+        "enum": [
+          "document_processing",
+          "web_crawling",
+          "batch_embedding",
+          "export",
+          "import"
+        ],
+        "description": "What the job does.",
+        "example": "document_processing"
+      },
+      "JobStatus": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "running",
+          "completed",
+          "failed",
+          "cancelled"
+        ],
+        "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+        "example": "running"
+      },
+      "Job": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "A background job.",
+        "required": [
+          "id",
+          "type",
+          "status"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+            "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "document_processing",
+              "web_crawling",
+              "batch_embedding",
+              "export",
+              "import"
+            ],
+            "description": "What the job does.",
+            "example": "document_processing"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "running",
+              "completed",
+              "failed",
+              "cancelled"
+            ],
+            "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+            "example": "running"
+          },
+          "progress": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 100,
+            "description": "Percent done (the scale is inferred from the completed example's 100).",
+            "x-inferred": true,
+            "x-inferred-reason": "The pages name progress without its scale.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": 100
+          },
+          "result": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "additionalProperties": true,
+            "description": "What the job produced, once completed; its shape depends on the job type and is not documented.",
+            "example": {
+              "chunks": 12
+            }
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          },
+          "completedAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time",
+            "description": "When the job ended; `null` while it runs.",
+            "example": "2026-01-15T09:30:42Z"
+          }
+        }
+      },
+      "JobResponse": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The success envelope of a job.",
+        "required": [
+          "data",
+          "error"
+        ],
+        "properties": {
+          "data": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "A background job.",
+            "required": [
+              "id",
+              "type",
+              "status"
+            ],
+            "properties": {
+              "id": {
+                "type": "string",
+                "format": "uuid",
+                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+              },
+              "type": {
+                "type": "string",
+                "enum": [
+                  "document_processing",
+                  "web_crawling",
+                  "batch_embedding",
+                  "export",
+                  "import"
+                ],
+                "description": "What the job does.",
+                "example": "document_processing"
+              },
+              "status": {
+                "type": "string",
+                "enum": [
+                  "pending",
+                  "running",
+                  "completed",
+                  "failed",
+                  "cancelled"
+                ],
+                "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+                "example": "running"
+              },
+              "progress": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 100,
+                "description": "Percent done (the scale is inferred from the completed example's 100).",
+                "x-inferred": true,
+                "x-inferred-reason": "The pages name progress without its scale.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "example": 100
+              },
+              "result": {
+                "type": [
+                  "object",
+                  "null"
+                ],
+                "additionalProperties": true,
+                "description": "What the job produced, once completed; its shape depends on the job type and is not documented.",
+                "example": {
+                  "chunks": 12
+                }
+              },
+              "createdAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "example": "2026-01-15T09:30:00Z"
+              },
+              "completedAt": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date-time",
+                "description": "When the job ended; `null` while it runs.",
+                "example": "2026-01-15T09:30:42Z"
+              }
+            }
+          },
+          "error": {
+            "type": "null",
+            "description": "Always `null` on success.",
+            "example": null
+          }
+        }
+      },
+      "RerunJob": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The new job started by a rerun.",
+        "required": [
+          "id",
+          "type",
+          "status",
+          "originalJobId"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+            "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "document_processing",
+              "web_crawling",
+              "batch_embedding",
+              "export",
+              "import"
+            ],
+            "description": "What the job does.",
+            "example": "document_processing"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "running",
+              "completed",
+              "failed",
+              "cancelled"
+            ],
+            "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+            "example": "running"
+          },
+          "originalJobId": {
+            "type": "string",
+            "format": "uuid",
+            "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+            "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          }
+        }
+      },
+      "RerunJobResponse": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The success envelope of a rerun.",
+        "required": [
+          "data",
+          "error"
+        ],
+        "properties": {
+          "data": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "The new job started by a rerun.",
+            "required": [
+              "id",
+              "type",
+              "status",
+              "originalJobId"
+            ],
+            "properties": {
+              "id": {
+                "type": "string",
+                "format": "uuid",
+                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+              },
+              "type": {
+                "type": "string",
+                "enum": [
+                  "document_processing",
+                  "web_crawling",
+                  "batch_embedding",
+                  "export",
+                  "import"
+                ],
+                "description": "What the job does.",
+                "example": "document_processing"
+              },
+              "status": {
+                "type": "string",
+                "enum": [
+                  "pending",
+                  "running",
+                  "completed",
+                  "failed",
+                  "cancelled"
+                ],
+                "description": "Where the job is; `completed`, `failed` and `cancelled` are final.",
+                "example": "running"
+              },
+              "originalJobId": {
+                "type": "string",
+                "format": "uuid",
+                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+              },
+              "createdAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "example": "2026-01-15T09:30:00Z"
+              }
+            }
+          },
+          "error": {
+            "type": "null",
+            "description": "Always `null` on success.",
+            "example": null
+          }
+        }
+      },
+      "CreateApiTokenRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "description": "A new API token's name.",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A name to identify the token by.",
+            "example": "My API Token"
+          }
+        }
+      },
+      "ApiToken": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "A new API token (every field inferred; the overview shows no response).",
+        "x-inferred": true,
+        "x-inferred-reason": "The overview shows the request of POST /user-api-tokens only.",
+        "x-inferred-source": "https://docs.fifthelement.ai",
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+            "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+          },
+          "name": {
+            "type": "string",
+            "description": "The token's name.",
+            "example": "My API Token"
+          },
+          "token": {
+            "type": "string",
+            "description": "The secret token, to send as `Authorization Bearer`; shown once.",
+            "example": "fe_live_7Hq2mZ9xK4pL1vN8"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+            "x-inferred": true,
+            "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "example": "2026-01-15T09:30:00Z"
+          }
+        }
+      },
+      "ApiTokenResponse": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "The success envelope of a new API token.",
+        "required": [
+          "data",
+          "error"
+        ],
+        "properties": {
+          "data": {
+            "type": "object",
+            "additionalProperties": true,
+            "description": "A new API token (every field inferred; the overview shows no response).",
+            "x-inferred": true,
+            "x-inferred-reason": "The overview shows the request of POST /user-api-tokens only.",
+            "x-inferred-source": "https://docs.fifthelement.ai",
+            "properties": {
+              "id": {
+                "type": "string",
+                "format": "uuid",
+                "description": "An ID of the platform (every repository, document, job and token ID is a UUID).",
+                "example": "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90"
+              },
+              "name": {
+                "type": "string",
+                "description": "The token's name.",
+                "example": "My API Token"
+              },
+              "token": {
+                "type": "string",
+                "description": "The secret token, to send as `Authorization Bearer`; shown once.",
+                "example": "fe_live_7Hq2mZ9xK4pL1vN8"
+              },
+              "createdAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "A point in time (RFC 3339; the format is inferred, the vendor pages show none).",
+                "x-inferred": true,
+                "x-inferred-reason": "The vendor pages show no timestamp value, so the format is assumed.",
+                "x-inferred-source": "https://docs.fifthelement.ai",
+                "example": "2026-01-15T09:30:00Z"
+              }
+            }
+          },
+          "error": {
+            "type": "null",
+            "description": "Always `null` on success.",
+            "example": null
+          }
+        }
       },
       "ErrorEnvelope": {
         "type": "object",

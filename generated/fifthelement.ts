@@ -24,6 +24,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List repositories
+         * @description Lists the knowledge repositories the key can see. The vendor's overview shows the call
+         *     (`GET /repositories`) but not its response; the `data.repositories` shape is inferred.
+         *
+         */
+        get: operations["repositories_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repositories/{repositoryId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List documents
+         * @description One page of a repository's documents, `limit` of them from offset `start`;
+         *     `data.pagination.total` says how many there are in all.
+         *
+         */
+        get: operations["documents_list"];
+        put?: never;
+        /**
+         * Create a document
+         * @description Adds a document to a repository. The platform processes it in the background (a
+         *     `document_processing` job); `jobId`, when present, is that job (inferred).
+         *
+         */
+        post: operations["documents_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a job
+         * @description A background job's type, status and progress; `result` once it has completed.
+         */
+        get: operations["jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rerun a job
+         * @description Starts a new job that repeats the given one; the new job starts `pending`.
+         */
+        post: operations["jobs_rerun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user-api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an API token
+         * @description Generates an API token with a name for identification, authenticated with an existing
+         *     token. The overview shows the request only; the response shape is inferred.
+         *
+         */
+        post: operations["tokens_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -122,6 +234,268 @@ export interface components {
          * @enum {string}
          */
         ChatStreamDone: "[DONE]";
+        /**
+         * Format: uuid
+         * @description An ID of the platform (every repository, document, job and token ID is a UUID).
+         * @example 3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90
+         */
+        Uuid: string;
+        /**
+         * Format: date-time
+         * @description A point in time (RFC 3339; the format is inferred, the vendor pages show none).
+         * @example 2026-01-15T09:30:00Z
+         */
+        Timestamp: string;
+        /** @description A knowledge repository (fields inferred beyond `id`; the overview does not show one). */
+        Repository: {
+            id: components["schemas"]["Uuid"];
+            /**
+             * @description The repository's name.
+             * @example Support FAQ
+             */
+            name?: string;
+            /**
+             * @description What the repository holds.
+             * @example Answers for the support agent.
+             */
+            description?: string;
+            createdAt?: components["schemas"]["Timestamp"];
+            updatedAt?: components["schemas"]["Timestamp"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The success envelope of `GET /repositories`. */
+        RepositoryListResponse: {
+            /** @description The repositories (the `repositories` key is inferred). */
+            data: {
+                /** @description Every repository the key can see. */
+                repositories: components["schemas"]["Repository"][];
+            } & {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Always `null` on success.
+             * @example null
+             */
+            error: null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A document of a repository. */
+        Document: {
+            id: components["schemas"]["Uuid"];
+            /**
+             * @description The document's title.
+             * @example Opening hours
+             */
+            title: string;
+            /**
+             * @description The document's text.
+             * @example We are open Monday to Friday, 9:00 to 18:00.
+             */
+            content?: string;
+            metadata?: components["schemas"]["DocumentMetadata"];
+            createdAt?: components["schemas"]["Timestamp"];
+            updatedAt?: components["schemas"]["Timestamp"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description Free-form metadata of a document, by name (its value types are not documented).
+         * @example {
+         *       "source": "faq"
+         *     }
+         */
+        DocumentMetadata: {
+            [key: string]: unknown;
+        } | null;
+        /** @description Where a page of documents sits in the whole list. */
+        Pagination: {
+            /**
+             * @description How many documents the repository has in all.
+             * @example 2
+             */
+            total: number;
+            /**
+             * @description The offset of this page's first document.
+             * @example 0
+             */
+            start: number;
+            /**
+             * @description The page size that was applied.
+             * @example 50
+             */
+            limit: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The success envelope of a page of documents. */
+        DocumentListResponse: {
+            /** @description One page of documents and the paging state. */
+            data: {
+                /** @description The documents of this page. */
+                documents: components["schemas"]["Document"][];
+                pagination: components["schemas"]["Pagination"];
+            } & {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Always `null` on success.
+             * @example null
+             */
+            error: null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A document to add to a repository. */
+        CreateDocumentRequest: {
+            /**
+             * @description The document's title.
+             * @example Opening hours
+             */
+            title: string;
+            /**
+             * @description The document's text.
+             * @example We are open Monday to Friday, 9:00 to 18:00.
+             */
+            content: string;
+            /**
+             * @description Free-form metadata, by name (optional).
+             * @example {
+             *       "source": "faq"
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /** @description The document created, with the job that processes it. */
+        CreatedDocument: components["schemas"]["Document"] & ({
+            /** @description The `document_processing` job of this document, when the platform reports it (inferred). */
+            jobId?: components["schemas"]["Uuid"];
+        } & {
+            [key: string]: unknown;
+        });
+        /** @description The success envelope of a created document. */
+        DocumentResponse: {
+            data: components["schemas"]["CreatedDocument"];
+            /**
+             * @description Always `null` on success.
+             * @example null
+             */
+            error: null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description What the job does.
+         * @example document_processing
+         * @enum {string}
+         */
+        JobType: "document_processing" | "web_crawling" | "batch_embedding" | "export" | "import";
+        /**
+         * @description Where the job is; `completed`, `failed` and `cancelled` are final.
+         * @example running
+         * @enum {string}
+         */
+        JobStatus: "pending" | "running" | "completed" | "failed" | "cancelled";
+        /** @description A background job. */
+        Job: {
+            id: components["schemas"]["Uuid"];
+            type: components["schemas"]["JobType"];
+            status: components["schemas"]["JobStatus"];
+            /**
+             * @description Percent done (the scale is inferred from the completed example's 100).
+             * @example 100
+             */
+            progress?: number;
+            /**
+             * @description What the job produced, once completed; its shape depends on the job type and is not documented.
+             * @example {
+             *       "chunks": 12
+             *     }
+             */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            createdAt?: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description When the job ended; `null` while it runs.
+             * @example 2026-01-15T09:30:42Z
+             */
+            completedAt?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The success envelope of a job. */
+        JobResponse: {
+            data: components["schemas"]["Job"];
+            /**
+             * @description Always `null` on success.
+             * @example null
+             */
+            error: null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The new job started by a rerun. */
+        RerunJob: {
+            id: components["schemas"]["Uuid"];
+            type: components["schemas"]["JobType"];
+            status: components["schemas"]["JobStatus"];
+            originalJobId: components["schemas"]["Uuid"];
+            createdAt?: components["schemas"]["Timestamp"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The success envelope of a rerun. */
+        RerunJobResponse: {
+            data: components["schemas"]["RerunJob"];
+            /**
+             * @description Always `null` on success.
+             * @example null
+             */
+            error: null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A new API token's name. */
+        CreateApiTokenRequest: {
+            /**
+             * @description A name to identify the token by.
+             * @example My API Token
+             */
+            name: string;
+        };
+        /** @description A new API token (every field inferred; the overview shows no response). */
+        ApiToken: {
+            id?: components["schemas"]["Uuid"];
+            /**
+             * @description The token's name.
+             * @example My API Token
+             */
+            name?: string;
+            /**
+             * @description The secret token, to send as `Authorization Bearer`; shown once.
+             * @example fe_live_7Hq2mZ9xK4pL1vN8
+             */
+            token?: string;
+            createdAt?: components["schemas"]["Timestamp"];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The success envelope of a new API token. */
+        ApiTokenResponse: {
+            data: components["schemas"]["ApiToken"];
+            /**
+             * @description Always `null` on success.
+             * @example null
+             */
+            error: null;
+        } & {
+            [key: string]: unknown;
+        };
         /** @description The error envelope of every failed request. */
         ErrorEnvelope: {
             /**
@@ -193,7 +567,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
-        /** @description No agent has this slug. */
+        /** @description The resource does not exist (no agent with this slug, no repository or job with this ID). */
         NotFound: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -230,7 +604,12 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The repository's ID (a UUID). */
+        RepositoryId: string;
+        /** @description The job's ID (a UUID). */
+        JobId: string;
+    };
     requestBodies: never;
     headers: {
         /** @description The number of requests allowed in the current window. */
@@ -297,6 +676,205 @@ export interface operations {
                      *
                      *      */
                     "text/event-stream": components["schemas"]["ChatEventStream"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    repositories_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The repositories (response shape inferred). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    documents_list: {
+        parameters: {
+            query?: {
+                /** @description The offset of the first document of the page. */
+                start?: number;
+                /** @description How many documents per page (the vendor's example uses 50; its maximum is not documented). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The repository's ID (a UUID). */
+                repositoryId: components["parameters"]["RepositoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of documents and the paging state. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    documents_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The repository's ID (a UUID). */
+                repositoryId: components["parameters"]["RepositoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDocumentRequest"];
+            };
+        };
+        responses: {
+            /** @description The document created (response shape inferred; the status code is the overview's generic 200). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    jobs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's ID (a UUID). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    jobs_rerun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job's ID (a UUID). */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new job. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RerunJobResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    tokens_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new token (response shape inferred). The secret is shown only here. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

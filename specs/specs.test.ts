@@ -341,3 +341,35 @@ describe("seed examples are present and invalid variants are rejected", () => {
     }
   });
 });
+
+describe("inferred parts say why and where from", () => {
+  /** Every object of the spec carrying `x-inferred: true`, by its JSON path. */
+  function inferredNodes(node: Json, path: string, found: Array<[string, JsonObject]>): void {
+    if (node === null || typeof node !== "object") return;
+    if (!Array.isArray(node) && node["x-inferred"] === true) found.push([path, node]);
+    for (const [key, child] of Object.entries(node)) inferredNodes(child as Json, `${path}/${key}`, found);
+  }
+
+  it.each(["fifthelement", "chataibot-webhook"])(
+    "%s: every x-inferred mark has an x-inferred-reason and an x-inferred-source URL",
+    (api) => {
+      const spec = parse(readFileSync(new URL(`./${api}/openapi.yaml`, import.meta.url), "utf8")) as Json;
+      const found: Array<[string, JsonObject]> = [];
+      inferredNodes(spec, "", found);
+      expect(found.length).toBeGreaterThan(0);
+      for (const [path, node] of found) {
+        expect(typeof node["x-inferred-reason"], `${path} x-inferred-reason`).toBe("string");
+        expect(String(node["x-inferred-source"]), `${path} x-inferred-source`).toMatch(/^https:\/\//);
+      }
+    },
+  );
+
+  it("chataibot-webhook: the documented type is conversation_create; message_exchange is marked inferred", () => {
+    const spec = loadBundle("chataibot-webhook") as JsonObject;
+    const schemas = (spec.components as JsonObject).schemas as Record<string, JsonObject>;
+    expect(schemas.MessageExchangePayload?.["x-inferred"]).toBe(true);
+    expect(schemas.ConversationCreatePayload?.["x-inferred"]).toBeUndefined();
+    const conversation = example("chataibot-webhook", "events_receive", "request", "conversation_create");
+    expect(conversation).toMatchObject({ events: [{ event: { type: "conversation_create" } }] });
+  });
+});

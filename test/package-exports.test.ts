@@ -34,9 +34,12 @@ describe.skipIf(!built)("the built package", () => {
       "chat-agent-apis/cavuer",
       ["createCavuerClient", "computeUserHash", "verifyUserHash", "widgetScriptTag"],
     ],
-    ["chat-agent-apis/fifthelement", ["createFifthElementClient", "MalformedStreamError"]],
+    [
+      "chat-agent-apis/fifthelement",
+      ["createFifthElementClient", "MalformedStreamError", "createKnowledgeHelpers"],
+    ],
     ["chat-agent-apis/caac", ["createCaacClient", "CAAC_BASE_URLS"]],
-    ["chat-agent-apis/chataibot", ["createChatAIBotClient"]],
+    ["chat-agent-apis/chataibot", ["createChatAIBotClient", "createChatAIBotWebhookHandler"]],
     [
       "chat-agent-apis/caac-agent",
       ["createAgentHandler", "serveAgent", "HUMAN_HANDOVER", "handover", "isHandover"],
@@ -62,6 +65,32 @@ describe.skipIf(!built)("the built package", () => {
       { cwd: root, encoding: "utf8" },
     );
     expect(JSON.parse(out)).toEqual([200, { reply_text: "hello" }, 400]);
+  });
+
+  it("answers with the ChatAIBot webhook receiver where code generation from strings is forbidden", () => {
+    const script = `
+      const { createChatAIBotWebhookHandler } = await import("chat-agent-apis/chataibot");
+      const seen = [];
+      const handler = createChatAIBotWebhookHandler({ token: "whk-test", onEvent: (e) => { seen.push([e.typed, e.type]); }, logger: { warn() {}, error() {} } });
+      const post = (body) => new Request("http://receiver.test/", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const handshake = await handler(post({ token: "whk-test" }));
+      const events = [{ event: { type: "message_exchange", payload: { message: { type: "text", data: { body: "hi" } } } } }, { event: { type: "message_exchange", payload: { message: 1 } } }];
+      const delivery = await handler(post({ token: "whk-test", events }));
+      console.log(JSON.stringify([handshake.status, await handshake.json(), delivery.status, seen]));`;
+    const out = execFileSync(
+      process.execPath,
+      ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(JSON.parse(out)).toEqual([
+      200,
+      { token: "whk-test" },
+      200,
+      [
+        [true, "message_exchange"],
+        [false, "message_exchange"],
+      ],
+    ]);
   });
 
   it("maps every subpath in package.json to a file that exists", () => {

@@ -6,7 +6,7 @@ import {
   createFifthElementClient,
   type FifthElementClient,
 } from "../../src/fifthelement/index.js";
-import { type CallContext, defineContract, exampleInit, pathParam } from "../support/contract.js";
+import { type CallContext, defineContract, exampleInit, first, pathParam } from "../support/contract.js";
 import { eventData, eventValue } from "../support/events.js";
 import { eventStreamExample } from "../support/openapi.js";
 
@@ -16,6 +16,12 @@ const input = (context: CallContext): ChatInput => {
   const { message, conversationId } = context.example.body as { message: string; conversationId?: string };
   return conversationId === undefined ? { message } : { message, conversationId };
 };
+
+const repositoryId = (context: CallContext) => pathParam(context, "repositoryId");
+const jobId = (context: CallContext) => pathParam(context, "id");
+/** `data` of a success envelope, the part the helpers return. */
+const sameAsData = (result: unknown, body: unknown) =>
+  expect(result).toEqual((body as { data: unknown }).data);
 
 /** The reply text of the spec's SSE example: the concatenated `chunk` of its events. */
 function streamText(context: CallContext): string {
@@ -64,8 +70,136 @@ export const contract = defineContract<FifthElementClient>({
         },
       ],
     },
+    repositories_list: {
+      via: "listRepositories()",
+      readOnly: true,
+      call: (client) => client.listRepositories(),
+      check: (result, body) =>
+        expect(result).toEqual((body as { data: { repositories: unknown } }).data.repositories),
+      variants: [
+        { via: "GET /repositories", call: async (client) => unwrap(await client.GET("/repositories")) },
+      ],
+    },
+    documents_list: {
+      via: "iterateDocuments() (Prism's example is the only page)",
+      readOnly: true,
+      call: async (client, context) => {
+        const documents = [];
+        for await (const document of client.iterateDocuments(repositoryId(context), { limit: 50 })) {
+          documents.push(document);
+        }
+        return documents;
+      },
+      check: (result, body) =>
+        expect(result).toEqual((body as { data: { documents: unknown } }).data.documents),
+      variants: [
+        {
+          via: "iterateDocuments() first document",
+          call: (client, context) => first(client.iterateDocuments(repositoryId(context))),
+        },
+        {
+          via: "GET /repositories/{repositoryId}/documents",
+          call: async (client, context) =>
+            unwrap(await client.GET("/repositories/{repositoryId}/documents", exampleInit(context))),
+        },
+      ],
+    },
+    documents_create: {
+      via: "createDocument()",
+      call: (client, context) =>
+        client.createDocument(
+          repositoryId(context),
+          context.example.body as { title: string; content: string; metadata?: Record<string, unknown> },
+        ),
+      check: sameAsData,
+      variants: [
+        {
+          via: "POST /repositories/{repositoryId}/documents",
+          call: async (client, context) =>
+            unwrap(await client.POST("/repositories/{repositoryId}/documents", exampleInit(context))),
+        },
+      ],
+    },
+    jobs_get: {
+      via: "getJob()",
+      readOnly: true,
+      call: (client, context) => client.getJob(jobId(context)),
+      check: sameAsData,
+      variants: [
+        {
+          via: "GET /jobs/{id}",
+          call: async (client, context) => unwrap(await client.GET("/jobs/{id}", exampleInit(context))),
+        },
+      ],
+    },
+    jobs_rerun: {
+      via: "rerunJob()",
+      call: (client, context) => client.rerunJob(jobId(context)),
+      check: sameAsData,
+      variants: [
+        {
+          via: "POST /jobs/{id}/rerun",
+          call: async (client, context) =>
+            unwrap(await client.POST("/jobs/{id}/rerun", exampleInit(context))),
+        },
+      ],
+    },
+    tokens_create: {
+      via: "createApiToken()",
+      call: (client, context) => client.createApiToken(context.example.body as { name: string }),
+      check: sameAsData,
+      variants: [
+        {
+          via: "POST /user-api-tokens",
+          call: async (client, context) =>
+            unwrap(await client.POST("/user-api-tokens", exampleInit(context))),
+        },
+      ],
+    },
   },
   negatives: [
+    // Not `live`: the vendor pages do not say how it answers these, nor that it rejects them
+    // before creating anything, so they run against the mock only.
+    {
+      name: "document without a title",
+      operationId: "documents_create",
+      status: 400,
+      violation: /required property 'title'/,
+      call: async (client, context) =>
+        unwrap(
+          await client.POST("/repositories/{repositoryId}/documents", {
+            params: { path: { repositoryId: repositoryId(context) } },
+            body: { content: "no title" } as unknown as { title: string; content: string },
+          }),
+        ),
+    },
+    {
+      name: "job id that is not a UUID",
+      operationId: "jobs_get",
+      status: 400,
+      violation: /uuid/i,
+      call: async (client) => unwrap(await client.GET("/jobs/{id}", { params: { path: { id: "job-1" } } })),
+    },
+    {
+      name: "page size 0",
+      operationId: "documents_list",
+      status: 400,
+      violation: /limit/,
+      call: async (client, context) =>
+        unwrap(
+          await client.GET("/repositories/{repositoryId}/documents", {
+            params: { path: { repositoryId: repositoryId(context) }, query: { limit: 0 } },
+          }),
+        ),
+    },
+    {
+      name: "token without a name",
+      operationId: "tokens_create",
+      status: 400,
+      violation: /required property 'name'/,
+      call: async (client) =>
+        unwrap(await client.POST("/user-api-tokens", { body: {} as unknown as { name: string } })),
+    },
     {
       name: "empty message",
       operationId: "chat_send",

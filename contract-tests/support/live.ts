@@ -28,7 +28,7 @@ const CONFIG: Partial<Record<ApiName, LiveConfig>> = {
 /** The real vendor to check, or why live drift mode is skipped for `api`. */
 export function liveTarget(api: ApiName, env = process.env): LiveTarget | { skip: string } {
   const config = CONFIG[api];
-  if (!config) return { skip: `${api}: no vendor to call (the customer hosts this API; use verify-agent)` };
+  if (!config) return { skip: `${api}: no vendor to call (the customer hosts this API)` };
   const missing = config.env.filter((name) => !env[name]);
   if (missing.length > 0) return { skip: `${api}: live drift mode skipped: set ${missing.join(" and ")}` };
   const [keyName] = config.env;

@@ -4,7 +4,14 @@ import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
-export const API_NAMES = ["cavuer", "fifthelement", "caac", "caac-agent", "chataibot"] as const;
+export const API_NAMES = [
+  "cavuer",
+  "fifthelement",
+  "caac",
+  "caac-agent",
+  "chataibot",
+  "chataibot-webhook",
+] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

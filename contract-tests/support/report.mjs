@@ -3,7 +3,7 @@
 // (contract-tests/<api>/) or its first title ("spec <api>", "<api> coverage"); others are "other".
 import { existsSync, readFileSync } from "node:fs";
 
-const APIS = ["cavuer", "fifthelement", "caac", "caac-agent", "chataibot"];
+const APIS = ["cavuer", "fifthelement", "caac", "caac-agent", "chataibot", "chataibot-webhook"];
 const [reportPath = ".tmp/contract.json"] = process.argv.slice(2);
 if (!existsSync(reportPath)) {
   console.error(`contract: no vitest report at ${reportPath}`);

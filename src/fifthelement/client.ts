@@ -1,4 +1,7 @@
-/** The Fifth Element AI Chat API client: `chat`, `chatStream`, `chatAsync` plus the typed surface. */
+/**
+ * The Fifth Element AI client: `chat`, `chatStream`, `chatAsync`, the knowledge-base, jobs and
+ * tokens helpers (knowledge.ts) plus the typed surface.
+ */
 
 import type { components, paths } from "../../generated/fifthelement.js";
 import {
@@ -9,6 +12,7 @@ import {
   type TypedClient,
   ValidationError,
 } from "../core/index.js";
+import { createKnowledgeHelpers, type KnowledgeHelpers } from "./knowledge.js";
 import { chatChunks } from "./stream.js";
 
 export type ChatMetadata = components["schemas"]["ChatMetadata"];
@@ -59,7 +63,7 @@ export type FifthElementClient = TypedClient<paths> & {
     input: ChatInput,
     options?: RequestOptions,
   ): Promise<{ requestId: string | undefined }>;
-};
+} & KnowledgeHelpers;
 
 /** Creates a Fifth Element AI client. */
 export function createFifthElementClient(options: FifthElementClientOptions): FifthElementClient {
@@ -109,7 +113,7 @@ export function createFifthElementClient(options: FifthElementClientOptions): Fi
     return { requestId: result.response.headers.get("x-request-id") ?? undefined };
   }
 
-  return { ...api, chat, chatStream, chatAsync };
+  return { ...api, chat, chatStream, chatAsync, ...createKnowledgeHelpers(api) };
 }
 
 function chatBody(input: ChatInput): { message: string; conversationId?: string | null } {

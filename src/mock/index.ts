@@ -14,7 +14,14 @@ export { packageRoot, prismBin, specPath } from "./package-root.js";
 export { type PrismOptions, type PrismProcess, READY_TIMEOUT_MS, startPrism } from "./prism.js";
 
 /** The APIs with a spec, hence a mock. */
-export const MOCK_APIS = ["cavuer", "fifthelement", "caac", "caac-agent", "chataibot"] as const;
+export const MOCK_APIS = [
+  "cavuer",
+  "fifthelement",
+  "caac",
+  "caac-agent",
+  "chataibot",
+  "chataibot-webhook",
+] as const;
 export type MockApi = (typeof MOCK_APIS)[number];
 
 /** Fixed default ports, so a developer's integration can point at a stable URL. */
@@ -24,6 +31,7 @@ export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = {
   caac: 4012,
   "caac-agent": 4013,
   chataibot: 4014,
+  "chataibot-webhook": 4015,
 };
 
 /** Options of {@link startMocks}. */
