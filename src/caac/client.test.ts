@@ -84,3 +84,25 @@ describe("createCaacClient", () => {
     expect(new URL(requests[0]?.url ?? "").pathname).toBe("/openapi/v1/channels/1/members/2/assignment");
   });
 });
+
+describe("createCaacClient per-call headers", () => {
+  it("sends an iterator's per-call headers with every page request", async () => {
+    const pages = [
+      { users: [{ id: 1 }], cursor: { after: "p2" } },
+      { users: [{ id: 2 }], cursor: {} },
+    ];
+    const { fetch, requests } = recordingFetch((_request, index) => json(pages[index]));
+    const client = createCaacClient({ apiKey, fetch });
+    const ids: unknown[] = [];
+    for await (const user of client.iterateUsers({ headers: { prefer: "code=200", apikey: "other-key" } })) {
+      ids.push(user.id);
+    }
+    expect(ids).toEqual([1, 2]);
+    expect(requests.map((request) => [request.headers.get("prefer"), request.headers.get("apikey")])).toEqual(
+      [
+        ["code=200", "other-key"],
+        ["code=200", "other-key"],
+      ],
+    );
+  });
+});

@@ -9,6 +9,7 @@ import { APIUserAbortError } from "./errors.js";
 import {
   type ClientOptions,
   type FetchLike,
+  type HeaderOverrides,
   type RequestOptions,
   type ResolvedOptions,
   resolveOptions,
@@ -68,7 +69,10 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     const ext = input instanceof Request ? init : undefined;
     // A ReadableStream body can be sent only once, so such requests never retry.
     const streamingBody = ext === undefined && init?.body instanceof ReadableStream;
-    const request = withDefaultHeaders(input instanceof Request ? input : new Request(input, init));
+    const request = withHeaders(
+      input instanceof Request ? input : new Request(input, init),
+      resolved.headers,
+    );
     // A Request always has a signal (following openapi-fetch's `signal` option); it lives as long as
     // this call, so listening to it per attempt leaks nothing. A per-call signal is combined with it.
     const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
@@ -136,10 +140,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     }
   }
 
-  /** Applies the default headers; builds a new Request only when one of them changes something. */
-  function withDefaultHeaders(request: Request): Request {
+  /**
+   * Applies the client's default headers (where the request has none of its own) and then the
+   * per-call overrides (which win); builds a new Request only when one of them changes something.
+   */
+  function withHeaders(request: Request, overrides: HeaderOverrides | undefined): Request {
     const defaults = options.headers;
-    if (!defaults) return request;
+    if (!defaults && !overrides) return request;
     let headers: Headers | undefined;
     for (const name in defaults) {
       const value = defaults[name];
@@ -148,6 +155,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       headers ??= new Headers(request.headers);
       if (value === null) headers.delete(name);
       else if (value !== undefined) headers.set(name, value);
+    }
+    for (const name in overrides) {
+      const value = overrides[name];
+      if (value === undefined) continue;
+      headers ??= new Headers(request.headers);
+      if (value === null) headers.delete(name);
+      else headers.set(name, value);
     }
     return headers ? new Request(request, { headers }) : request;
   }

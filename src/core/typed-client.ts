@@ -5,7 +5,7 @@
  *   return api.unwrap(await api.GET("/channels", { params, ...api.requestInit(options) }));
  */
 import createClient, { type Client } from "openapi-fetch";
-import type { FetchLike, RequestOptions } from "./options.js";
+import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
 import { type FetchResult, unwrap } from "./result.js";
 import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
 
@@ -30,9 +30,11 @@ export type TypedClient<Paths extends {}> = Client<Paths> & {
 /** Creates an openapi-fetch client for `Paths` whose every request goes through the runtime. */
 export function createTypedClient<Paths extends {}>(options: TypedClientOptions): TypedClient<Paths> {
   const { baseUrl, authHeaders = {}, headers = {}, ...rest } = options;
+  checkHeaders("headers", headers);
   const secrets = [...(options.secrets ?? []), ...secretsOf(authHeaders)];
   const runtime = createRuntimeFetch({ ...rest, secrets });
-  const client = createClient<Paths>({ baseUrl, fetch: runtime, headers: { ...headers, ...authHeaders } });
+  // The client's `headers` go over the credentials, so that `null` removes one as it removes any default.
+  const client = createClient<Paths>({ baseUrl, fetch: runtime, headers: { ...authHeaders, ...headers } });
   return {
     ...client,
     runtime,
