@@ -5,8 +5,8 @@
  *   return api.unwrap(await api.GET("/channels", { params, ...api.requestInit(options) }));
  */
 import createClient, { type Client } from "openapi-fetch";
+import { APIError, type APIErrorOptions } from "./errors.js";
 import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
-import { type FetchResult, unwrap } from "./result.js";
 import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
 
 /** Options of {@link createTypedClient}: client options plus what the vendor client fills in. */
@@ -49,4 +49,22 @@ function secretsOf(headers: Record<string, string>): string[] {
     const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1];
     return token ? [value, token] : [value];
   });
+}
+
+/** The shape of every openapi-fetch result. */
+export interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The `data` of a 2xx result; otherwise throws the `APIError` subclass for the
+ * status (`NotFoundError`, `RateLimitError`, …) with the parsed body and the
+ * vendor's message. Pass the client's `secrets` so none reach the message.
+ */
+export function unwrap<T>(result: FetchResult<T>, options: APIErrorOptions = {}): T {
+  const { response } = result;
+  if (!response.ok) throw APIError.from(response.status, result.error, response.headers, options);
+  return result.data as T;
 }
