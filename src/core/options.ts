@@ -1,5 +1,6 @@
 /** Options shared by every vendor client, and the defaults that apply when they are left out. */
 import { ValidationError } from "./errors.js";
+import type { CrossOriginRedirects } from "./redirects.js";
 
 /** A `fetch` with the shape openapi-fetch calls: one `Request`, optional extra init. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -30,6 +31,13 @@ export interface ClientOptions {
   logger?: Logger | undefined;
   /** Also retry POST/PATCH after 5xx, timeouts and resets, at the risk of sending twice (default false). */
   retryNonIdempotent?: boolean | undefined;
+  /** Same-origin redirects followed in a row before `APIRedirectError` (default 5; 0 follows none). */
+  maxRedirects?: number | undefined;
+  /**
+   * A redirect to another origin: `"error"` (default) throws `APIRedirectError` naming the target
+   * origin; `"follow-without-credentials"` follows it without any credential header.
+   */
+  crossOriginRedirects?: CrossOriginRedirects | undefined;
 }
 
 /** Per-call overrides accepted by every helper method. */
@@ -75,6 +83,20 @@ export function resolveOptions(client: ClientOptions, call: RequestOptions = {})
     throw new ValidationError("timeout", "must be a positive number of ms");
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new ValidationError("maxRetries", "must be a non-negative integer");
+  }
+  const { maxRedirects, crossOriginRedirects } = client;
+  if (
+    maxRedirects !== undefined &&
+    (!Number.isInteger(maxRedirects) || maxRedirects < 0 || maxRedirects > 20)
+  ) {
+    throw new ValidationError("maxRedirects", "must be an integer between 0 and 20");
+  }
+  if (
+    crossOriginRedirects !== undefined &&
+    crossOriginRedirects !== "error" &&
+    crossOriginRedirects !== "follow-without-credentials"
+  ) {
+    throw new ValidationError("crossOriginRedirects", 'must be "error" or "follow-without-credentials"');
   }
   return {
     timeout,

@@ -5,7 +5,7 @@
  * `Response` even when it is not 2xx, so openapi-fetch still returns
  * `{ data, error, response }`; `unwrap()` turns that into a typed `APIError`.
  */
-import { APIUserAbortError } from "./errors.js";
+import { APIRedirectError, APIUserAbortError } from "./errors.js";
 import {
   type ClientOptions,
   type FetchLike,
@@ -15,6 +15,15 @@ import {
   resolveOptions,
 } from "./options.js";
 import { redactUrl, scrubError } from "./redaction.js";
+import {
+  DEFAULT_MAX_REDIRECTS,
+  describeUrl,
+  dropCredentials,
+  isRedirect,
+  planRedirect,
+  type RedirectPolicy,
+  recordRedirectTrace,
+} from "./redirects.js";
 import { type RetryContext, retryDelayMs, shouldRetryError, shouldRetryResponse } from "./retry.js";
 import { type AttemptSignal, abortableSleep, attemptSignal, toConnectionError } from "./timeout.js";
 
@@ -26,6 +35,8 @@ export interface RuntimeOptions extends ClientOptions {
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: (() => number) | undefined;
+  /** Names of the headers this client sends credentials in (dropped on a cross-origin redirect). */
+  credentialHeaders?: readonly string[] | undefined;
 }
 
 /** A `fetch` with retries and timeouts, plus helpers for per-call overrides. */
@@ -62,6 +73,20 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   // (e.g. an in-memory fake) costs no AbortSignal, which is the dearest part of an attempt on Node 20.
   const raceSignal = options.fetch !== undefined;
 
+  const redirectPolicy: RedirectPolicy = {
+    maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    crossOrigin: options.crossOriginRedirects ?? "error",
+    credentialHeaders: new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase())),
+    secrets,
+  };
+
+  /** One send on the platform: never following redirects itself (the runtime does, see redirects.ts). */
+  function send(request: Request, ext: RequestInit | undefined, deadline: AttemptSignal): Promise<Response> {
+    return raceSignal
+      ? deadline.race(baseFetch(request, lazySignalInit(ext, deadline)))
+      : baseFetch(request, { ...ext, signal: deadline.signal, redirect: "manual" });
+  }
+
   async function run(input: Request | string | URL, init: RequestInit | undefined, call: RequestOptions) {
     const resolved = resolveOptions(options, call);
     // openapi-fetch calls fetch(request, requestInitExt): with a Request, `init` only carries
@@ -70,31 +95,45 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     // A ReadableStream body can be sent only once, so such requests never retry.
     const streamingBody = ext === undefined && init?.body instanceof ReadableStream;
     const request = withHeaders(
-      input instanceof Request ? input : new Request(input, init),
+      input instanceof Request ? input : new Request(input, { ...init, redirect: "manual" }),
       resolved.headers,
     );
     // A Request always has a signal (following openapi-fetch's `signal` option); it lives as long as
     // this call, so listening to it per attempt leaks nothing. A per-call signal is combined with it.
     const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
-    const context: RetryContext = { method: request.method, retryNonIdempotent: resolved.retryNonIdempotent };
     const maxRetries = streamingBody ? 0 : resolved.maxRetries;
     // Log fields (redactUrl is not free) only when there is a logger.
     const log = logger ? { method: request.method, url: redactUrl(request.url, secrets) } : undefined;
+    // A body is kept for a retry or a 307/308; a one-time stream cannot be kept.
+    const keepsBody = !streamingBody && (maxRetries > 0 || redirectPolicy.maxRedirects > 0);
 
     for (let attempt = 0; ; attempt++) {
       if (userSignal.aborted) throw new APIUserAbortError();
       const deadline = attemptSignal(userSignal, resolved.timeout);
-      // Keep the original for the next attempt when sending consumes a body; a body-less request
-      // (GET, DELETE…) can be sent as is again.
-      const attemptRequest = attempt < maxRetries && request.body !== null ? request.clone() : request;
+      // Keep the original for the next attempt (or redirect) when sending consumes a body; a
+      // body-less request (GET, DELETE…) can be sent as is again.
+      const attemptRequest = keepsBody && request.body !== null ? request.clone() : request;
       if (logger) logger.debug?.("request", { ...log, attempt });
+      // Once the original request has been answered (by a redirect), it reached its server: a
+      // POST/PATCH may have been processed, so it is never sent again, whatever happens next.
+      const context: RetryContext = {
+        method: request.method,
+        retryNonIdempotent: resolved.retryNonIdempotent,
+        originalAnswered: false,
+      };
       let response: Response;
       try {
-        response = await (raceSignal
-          ? deadline.race(baseFetch(attemptRequest, lazySignalInit(ext, deadline)))
-          : baseFetch(attemptRequest, { ...ext, signal: deadline.signal }));
+        response = await send(attemptRequest, ext, deadline);
+        if (isRedirect(response) || response.redirected) {
+          context.originalAnswered = true;
+          response = await followRedirects(request, response, { ext, deadline, streamingBody, log, attempt });
+        }
       } catch (thrown) {
         deadline.release();
+        if (thrown instanceof APIRedirectError) {
+          if (logger) logger.debug?.("request failed", { ...log, attempt, error: thrown.message });
+          throw thrown;
+        }
         const error = scrubError(toConnectionError(thrown, userSignal, deadline.timedOut()), secrets);
         const retry =
           attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
@@ -138,6 +177,80 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       }
       await sleep(delayMs, userSignal);
     }
+  }
+
+  /**
+   * Follows the redirect chain that `first` starts, by the policy in redirects.ts, within the
+   * attempt's deadline; resolves with the first response that is not a redirect, or throws
+   * `APIRedirectError` (or what the platform throws for a hop).
+   */
+  async function followRedirects(
+    original: Request,
+    first: Response,
+    hop: {
+      ext: RequestInit | undefined;
+      deadline: AttemptSignal;
+      streamingBody: boolean;
+      log: Record<string, unknown> | undefined;
+      attempt: number;
+    },
+  ): Promise<Response> {
+    const originalOrigin = new URL(original.url).origin;
+    let current = original;
+    let response = first;
+    let credentialsDropped = false;
+    let lastStatus = first.status;
+    for (let followed = 0; ; followed++) {
+      if (response.redirected) {
+        // A custom fetch followed the redirect itself: too late to drop credentials, but a foreign
+        // answer is still not taken for the original origin's.
+        const finalOrigin = new URL(response.url).origin;
+        if (finalOrigin === originalOrigin) return response;
+        response.body?.cancel().catch(() => {});
+        throw new APIRedirectError(
+          `${original.method} ${describeUrl(original.url, redirectPolicy)} was redirected to ${finalOrigin} by the custom fetch (it should pass init on, which asks for redirect: "manual").`,
+          { status: response.status, reason: "cross-origin", targetOrigin: finalOrigin },
+        );
+      }
+      if (!isRedirect(response)) break;
+      const step = planRedirect(current, response, followed, originalOrigin, redirectPolicy);
+      response.body?.cancel().catch(() => {});
+      if (step instanceof APIRedirectError) throw step;
+      if (step.keepBody && hop.streamingBody) {
+        throw new APIRedirectError(
+          `${current.method} ${describeUrl(current.url, redirectPolicy)} was answered ${response.status}, which asks to send the body again, but it was a one-time stream; not followed.`,
+          { status: response.status, reason: "body-not-replayable", targetOrigin: step.url.origin },
+        );
+      }
+      // Once dropped, credentials stay dropped, even back on the original origin.
+      credentialsDropped ||= step.credentialsDropped;
+      if (credentialsDropped) dropCredentials(step.headers, redirectPolicy);
+      lastStatus = response.status;
+      if (logger) {
+        logger.debug?.("redirect", {
+          ...hop.log,
+          attempt: hop.attempt,
+          status: response.status,
+          to: describeUrl(step.url.href, redirectPolicy),
+        });
+      }
+      const body = step.keepBody ? await original.clone().arrayBuffer() : null;
+      current = new Request(step.url, {
+        method: step.method,
+        headers: step.headers,
+        body,
+        redirect: "manual",
+        signal: original.signal,
+      });
+      response = await send(current, hop.ext, hop.deadline);
+    }
+    recordRedirectTrace(response, {
+      originalMethod: original.method,
+      finalMethod: current.method,
+      lastStatus,
+      finalUrl: describeUrl(current.url, redirectPolicy),
+    });
+    return response;
   }
 
   /**
@@ -185,6 +298,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
 function lazySignalInit(ext: RequestInit | undefined, deadline: AttemptSignal): RequestInit {
   return {
     ...ext,
+    redirect: "manual",
     get signal() {
       return deadline.signal;
     },

@@ -5,8 +5,9 @@
  *   return api.unwrap(await api.GET("/channels", { params, ...api.requestInit(options) }));
  */
 import createClient, { type Client } from "openapi-fetch";
-import { APIError, type APIErrorOptions } from "./errors.js";
+import { APIError, type APIErrorOptions, APIRedirectError } from "./errors.js";
 import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
+import { type RedirectTrace, redirectTraceOf } from "./redirects.js";
 import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
 
 /** Options of {@link createTypedClient}: client options plus what the vendor client fills in. */
@@ -32,9 +33,15 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
   const { baseUrl, authHeaders = {}, headers = {}, ...rest } = options;
   checkHeaders("headers", headers);
   const secrets = [...(options.secrets ?? []), ...secretsOf(authHeaders)];
-  const runtime = createRuntimeFetch({ ...rest, secrets });
+  const runtime = createRuntimeFetch({ ...rest, secrets, credentialHeaders: Object.keys(authHeaders) });
   // The client's `headers` go over the credentials, so that `null` removes one as it removes any default.
-  const client = createClient<Paths>({ baseUrl, fetch: runtime, headers: { ...authHeaders, ...headers } });
+  // `redirect: "manual"`: the runtime follows redirects itself, keeping credentials on their origin.
+  const client = createClient<Paths>({
+    baseUrl,
+    fetch: runtime,
+    headers: { ...authHeaders, ...headers },
+    redirect: "manual",
+  });
   return {
     ...client,
     runtime,
@@ -65,6 +72,26 @@ export interface FetchResult<T> {
  */
 export function unwrap<T>(result: FetchResult<T>, options: APIErrorOptions = {}): T {
   const { response } = result;
+  const trace = redirectTraceOf(response);
+  if (trace && trace.finalMethod !== trace.originalMethod) throw methodChanged(trace);
   if (!response.ok) throw APIError.from(response.status, result.error, response.headers, options);
   return result.data as T;
+}
+
+/**
+ * A POST (or PUT, PATCH, DELETE) that a redirect turned into a GET was not answered: the answer is
+ * the GET's. Taking it as success would report a message as delivered that the server may have
+ * dropped (301/302), so helpers throw; a 303 says the server did process it.
+ */
+function methodChanged(trace: RedirectTrace): APIRedirectError {
+  const processed =
+    trace.lastStatus === 303
+      ? "303 See Other says the server processed it"
+      : "the server may or may not have processed it";
+  return new APIRedirectError(
+    `${trace.originalMethod} was redirected (${trace.lastStatus}) and became GET ${trace.finalUrl}, ` +
+      `so its answer is not the ${trace.originalMethod}'s and is not taken as success; ${processed}. ` +
+      "It was not sent again: check before retrying.",
+    { status: trace.lastStatus, reason: "method-changed", targetOrigin: new URL(trace.finalUrl).origin },
+  );
 }
