@@ -10,6 +10,7 @@ export {
   ChatAgentApiError,
   ConflictError,
   InternalServerError,
+  MalformedStreamError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,

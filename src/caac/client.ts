@@ -6,7 +6,7 @@ import {
   createTypedClient,
   paginate,
   type RequestOptions,
-  requireString,
+  requireSecret,
   type TypedClient,
   ValidationError,
   validateLimit,
@@ -65,8 +65,9 @@ export function createCaacClient(options: CaacClientOptions): CaacClient {
   }
   const api = createTypedClient<paths>({
     ...common,
+    vendor: "CAAC",
     baseUrl: root,
-    authHeaders: { apikey: requireString("apiKey", apiKey) },
+    authHeaders: { apikey: requireSecret("apiKey", apiKey) },
   });
 
   /** Pages through one v2 list; `key` names the array of items in each page. */

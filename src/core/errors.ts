@@ -20,7 +20,7 @@ export class APIError extends ChatAgentApiError {
   override name = "APIError";
   /** HTTP status of the response. */
   readonly status: number;
-  /** Response headers, with credential headers such as `set-cookie` redacted. */
+  /** Response headers, with credential headers such as `set-cookie` and any echoed secret redacted. */
   readonly headers: Headers;
   /** The parsed response body (JSON when it parses, else the text), secrets scrubbed. */
   readonly error: unknown;
@@ -34,10 +34,12 @@ export class APIError extends ChatAgentApiError {
     options: APIErrorOptions = {},
   ) {
     const secrets = options.secrets ?? [];
-    super(redactSecrets(describeError(status, body), secrets));
+    // Redacted before anything is cut short, so no prefix of a secret survives a truncation.
+    const redactedBody = redactDeep(body, secrets);
+    super(redactSecrets(describeError(status, redactedBody), secrets));
     this.status = status;
-    this.headers = redactedHeaders(headers);
-    this.error = redactDeep(body, secrets);
+    this.headers = redactedHeaders(headers, secrets);
+    this.error = redactedBody;
     this.requestId = this.headers.get("x-request-id") ?? undefined;
   }
 
@@ -149,6 +151,11 @@ export class APIRedirectError extends ChatAgentApiError {
     this.reason = details.reason;
     this.targetOrigin = details.targetOrigin;
   }
+}
+
+/** A stream broke its vendor's event protocol (bad JSON, an unexpected shape, no end marker, not a stream). */
+export class MalformedStreamError extends ChatAgentApiError {
+  override name = "MalformedStreamError";
 }
 
 /** Input rejected before any request was sent; `field` and `rule` say what to fix. */

@@ -20,18 +20,24 @@ export const REDACTED = "[redacted]";
 /** Secrets shorter than this are not scrubbed from text: they would mangle ordinary words. */
 const MIN_SECRET_LENGTH = 4;
 
-/** A copy of `headers` as a plain object with every secret header's value replaced; safe to log. */
-export function redactHeaders(headers: HeadersInit | undefined): Record<string, string> {
+/**
+ * A copy of `headers` as a plain object with every secret header's value replaced, and `secrets`
+ * scrubbed from the other values (a server may echo a key back); safe to log.
+ */
+export function redactHeaders(
+  headers: HeadersInit | undefined,
+  secrets: readonly string[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   new Headers(headers).forEach((value, name) => {
-    out[name] = SECRET_HEADERS.has(name) ? REDACTED : value;
+    out[name] = SECRET_HEADERS.has(name) ? REDACTED : redactSecrets(value, secrets);
   });
   return out;
 }
 
-/** A copy of `headers` with every secret header's value replaced; safe to keep on an error. */
-export function redactedHeaders(headers: HeadersInit | undefined): Headers {
-  return new Headers(redactHeaders(headers));
+/** A copy of `headers` with every secret header's value and every secret replaced; safe to keep on an error. */
+export function redactedHeaders(headers: HeadersInit | undefined, secrets: readonly string[] = []): Headers {
+  return new Headers(redactHeaders(headers, secrets));
 }
 
 /** `text` with every occurrence of each secret (and any `Bearer <token>`) replaced by `[redacted]`. */
@@ -73,17 +79,44 @@ export function redactDeep(value: unknown, secrets: readonly string[] = []): unk
 }
 
 /**
- * Scrubs secrets from an error's message and stack and from its cause chain, in
- * place (errors thrown by `fetch` may quote the URL), and returns it.
+ * Scrubs secrets from an error, in place, and returns it: its message and stack, every other own
+ * string property (enumerable or not: `util.inspect` with `showHidden` prints them), and the errors
+ * it holds in `cause` and `errors` (AggregateError), recursively (errors thrown by `fetch` may
+ * quote a URL or a header).
  */
-export function scrubError<E>(error: E, secrets: readonly string[] = [], depth = 0): E {
-  if (!(error instanceof Error) || depth > 5) return error;
-  try {
-    error.message = redactSecrets(error.message, secrets);
-    if (error.stack) error.stack = redactSecrets(error.stack, secrets);
-  } catch {
-    // Some platform errors have read-only properties; their cause is still scrubbed below.
-  }
-  scrubError(error.cause, secrets, depth + 1);
+export function scrubError<E>(error: E, secrets: readonly string[] = []): E {
+  scrubErrorTree(error, secrets, new Set(), 0);
   return error;
+}
+
+function scrubErrorTree(value: unknown, secrets: readonly string[], seen: Set<object>, depth: number): void {
+  if (value === null || typeof value !== "object" || seen.has(value) || depth > 8) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const item of value) scrubErrorTree(item, secrets, seen, depth + 1);
+    return;
+  }
+  if (!(value instanceof Error)) return;
+  for (const key of Reflect.ownKeys(value)) {
+    let item: unknown;
+    try {
+      item = (value as unknown as Record<PropertyKey, unknown>)[key];
+    } catch {
+      continue;
+    }
+    if (typeof item === "string") {
+      const scrubbed = redactSecrets(item, secrets);
+      if (scrubbed === item) continue;
+      try {
+        Object.defineProperty(value, key, { value: scrubbed });
+      } catch {
+        // A frozen or non-configurable platform property: replaced below only if writable.
+        try {
+          (value as unknown as Record<PropertyKey, unknown>)[key] = scrubbed;
+        } catch {}
+      }
+    } else {
+      scrubErrorTree(item, secrets, seen, depth + 1);
+    }
+  }
 }

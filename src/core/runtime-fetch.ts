@@ -35,6 +35,8 @@ export interface RuntimeOptions extends ClientOptions {
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: (() => number) | undefined;
+  /** The vendor's name, for errors that say where ("Connection error: … Cavuer at api.cavuer.com:443"). */
+  vendor?: string | undefined;
   /** Names of the headers this client sends credentials in (dropped on a cross-origin redirect). */
   credentialHeaders?: readonly string[] | undefined;
 }
@@ -134,7 +136,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
           if (logger) logger.debug?.("request failed", { ...log, attempt, error: thrown.message });
           throw thrown;
         }
-        const error = scrubError(toConnectionError(thrown, userSignal, deadline.timedOut()), secrets);
+        // A failure at a redirect's target names that target's host.
+        const failed = thrown instanceof HopFailure ? thrown : new HopFailure(thrown, request.url);
+        const target = { vendor: options.vendor, url: failed.url };
+        const error = scrubError(
+          toConnectionError(failed.error, userSignal, deadline.timedOut(), target),
+          secrets,
+        );
         const retry =
           attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
         if (!retry) {
@@ -242,7 +250,11 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         redirect: "manual",
         signal: original.signal,
       });
-      response = await send(current, hop.ext, hop.deadline);
+      try {
+        response = await send(current, hop.ext, hop.deadline);
+      } catch (error) {
+        throw new HopFailure(error, current.url);
+      }
     }
     recordRedirectTrace(response, {
       originalMethod: original.method,
@@ -292,6 +304,14 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     secrets: { value: Object.freeze(secrets) },
   });
   return runtime;
+}
+
+/** What a redirect hop's `fetch` threw, and the URL it was sending to. */
+class HopFailure {
+  constructor(
+    readonly error: unknown,
+    readonly url: string,
+  ) {}
 }
 
 /** `{ ...ext, signal }` whose `signal` is created only when read (see `raceSignal` above). */

@@ -13,6 +13,7 @@ import {
   APIUserAbortError,
   ChatAgentApiError,
 } from "./errors.js";
+import { scrubError } from "./redaction.js";
 import { LineEndingNormaliser } from "./sse-line-endings.js";
 import { Unbatched } from "./sse-unbatched.js";
 
@@ -36,6 +37,10 @@ export interface ParseSSEOptions {
   idleTimeoutMs?: number | undefined;
   /** Largest event in characters before the stream is failed, guarding memory (default 16 MiB). */
   maxEventSize?: number | undefined;
+  /** Who sends the stream, for errors ("Fifth Element AI at acme.example:443"); see `describeTarget`. */
+  source?: string | undefined;
+  /** Secret strings scrubbed from every error the stream fails with (a client passes `runtime.secrets`). */
+  secrets?: readonly string[] | undefined;
 }
 
 /** Parses `body` as `text/event-stream`, yielding each event as it arrives. */
@@ -123,7 +128,7 @@ async function* batches<T>(
   let finished = false;
   try {
     while (true) {
-      const { done, value } = await guardedRead(reader, signal, idleTimeoutMs);
+      const { done, value } = await guardedRead(reader, signal, idleTimeoutMs, options.source);
       const text = done ? decoder.decode() : decoder.decode(value, STREAM);
       if (done) finished = true;
       parser.feed(lineEndings.normalise(text));
@@ -139,6 +144,8 @@ async function* batches<T>(
         return;
       }
     }
+  } catch (error) {
+    throw options.secrets ? scrubError(error, options.secrets) : error;
   } finally {
     // Not awaited: when the body is one branch of a tee (a custom fetch that cloned the response,
     // e.g. to log it), cancel() settles only once every branch is cancelled, which would hang here.
@@ -154,7 +161,9 @@ function guardedRead(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   signal: AbortSignal | undefined,
   idleTimeoutMs: number | undefined,
+  source: string | undefined,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const from = source ? ` from ${source}` : "";
   if (signal?.aborted) return Promise.reject(new APIUserAbortError());
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -170,7 +179,7 @@ function guardedRead(
     if (idleTimeoutMs !== undefined) {
       timer = setTimeout(() => {
         cleanup();
-        reject(new APIConnectionTimeoutError(`No stream data received for ${idleTimeoutMs} ms.`));
+        reject(new APIConnectionTimeoutError(`No stream data received${from} for ${idleTimeoutMs} ms.`));
       }, idleTimeoutMs);
     }
     reader.read().then(
@@ -180,13 +189,15 @@ function guardedRead(
       },
       (error: unknown) => {
         cleanup();
-        reject(signal?.aborted ? new APIUserAbortError(undefined, { cause: error }) : streamError(error));
+        reject(
+          signal?.aborted ? new APIUserAbortError(undefined, { cause: error }) : streamError(error, from),
+        );
       },
     );
   });
 }
 
-function streamError(error: unknown): Error {
+function streamError(error: unknown, from: string): Error {
   if (error instanceof ChatAgentApiError) return error;
-  return new APIConnectionError("Connection error while reading the stream.", { cause: error });
+  return new APIConnectionError(`Connection error while reading the stream${from}.`, { cause: error });
 }

@@ -9,6 +9,7 @@ import { APIError, type APIErrorOptions, APIRedirectError } from "./errors.js";
 import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
 import { type RedirectTrace, redirectTraceOf } from "./redirects.js";
 import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
+import { requireBaseUrl } from "./validation.js";
 
 /** Options of {@link createTypedClient}: client options plus what the vendor client fills in. */
 export interface TypedClientOptions extends RuntimeOptions {
@@ -31,6 +32,7 @@ export type TypedClient<Paths extends {}> = Client<Paths> & {
 /** Creates an openapi-fetch client for `Paths` whose every request goes through the runtime. */
 export function createTypedClient<Paths extends {}>(options: TypedClientOptions): TypedClient<Paths> {
   const { baseUrl, authHeaders = {}, headers = {}, ...rest } = options;
+  requireBaseUrl("baseUrl", baseUrl);
   checkHeaders("headers", headers);
   const secrets = [...(options.secrets ?? []), ...secretsOf(authHeaders)];
   const runtime = createRuntimeFetch({ ...rest, secrets, credentialHeaders: Object.keys(authHeaders) });
