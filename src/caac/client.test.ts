@@ -106,3 +106,21 @@ describe("createCaacClient per-call headers", () => {
     );
   });
 });
+
+describe("createCaacClient iterators and an endless cursor chain", () => {
+  it("stop after maxPages with a clear error, and reject a bad maxPages before any request", async () => {
+    const { fetch, requests } = recordingFetch((_request, index) =>
+      json({ channels: [{ id: index }], cursor: { after: `next-${index}` } }),
+    );
+    const client = createCaacClient({ apiKey, fetch });
+    const ids: unknown[] = [];
+    const error: unknown = await (async () => {
+      for await (const channel of client.iterateChannels({ maxPages: 4 })) ids.push(channel.id);
+    })().catch((e: unknown) => e);
+    expect(ids).toEqual([0, 1, 2, 3]);
+    expect(requests).toHaveLength(4);
+    expect(String(error)).toMatch(/Pagination stopped after 4 pages \(maxPages\)/);
+    expect(() => client.iterateUsers({ maxPages: 0 })).toThrow(ValidationError);
+    expect(requests).toHaveLength(4);
+  });
+});
