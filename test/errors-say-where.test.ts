@@ -97,14 +97,14 @@ describe("a stream answered with another content type", () => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.flushHeaders();
     });
-    const client = createFifthElementClient({ apiKey: KEY, baseUrl: url, timeout: 50 });
+    const client = createFifthElementClient({ apiKey: KEY, baseUrl: url, timeout: 1000 });
     const error: unknown = await client
       .chatStream("bot", { message: "hi" })
       .next()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect((error as Error).message).toBe(
-      `No stream data received from Fifth Element AI at ${new URL(url).host} for 50 ms.`,
+      `No stream data received from Fifth Element AI at ${new URL(url).host} for 1000 ms.`,
     );
   });
 });

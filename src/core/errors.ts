@@ -145,7 +145,10 @@ export class APIRedirectError extends ChatAgentApiError {
   readonly reason: RedirectRefusal;
   /** Origin of the redirect target (`https://host:port`), when known; never a path or query. */
   readonly targetOrigin: string | undefined;
-  constructor(message: string, details: { status: number; reason: RedirectRefusal; targetOrigin?: string }) {
+  constructor(
+    message: string,
+    details: { status: number; reason: RedirectRefusal; targetOrigin?: string | undefined },
+  ) {
     super(message);
     this.status = details.status;
     this.reason = details.reason;

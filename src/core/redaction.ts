@@ -49,6 +49,23 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return out.replace(/\b(Bearer|Basic)\s+(?!\[redacted\])[^\s"',;]+/gi, `$1 ${REDACTED}`);
 }
 
+/** Length of the shortest piece of a secret that {@link hasSecretFragment} looks for. */
+const FRAGMENT_LENGTH = 8;
+
+/**
+ * Whether `text` holds any 8-character piece of a secret: for text a hostile server controls (a
+ * redirect's host and path), which may carry part of a key where {@link redactSecrets} would only
+ * catch all of it.
+ */
+export function hasSecretFragment(text: string, secrets: readonly string[] = []): boolean {
+  for (const secret of secrets) {
+    for (let start = 0; start + FRAGMENT_LENGTH <= secret.length; start++) {
+      if (text.includes(secret.slice(start, start + FRAGMENT_LENGTH))) return true;
+    }
+  }
+  return false;
+}
+
 /** A URL for logs: secrets scrubbed, credentials and the values of key-like query parameters removed. */
 export function redactUrl(url: string, secrets: readonly string[] = []): string {
   try {

@@ -13,7 +13,7 @@
  *   configured secret. Once dropped, credentials stay dropped for the rest of the chain.
  */
 import { APIRedirectError } from "./errors.js";
-import { REDACTED, redactUrl, SECRET_HEADERS } from "./redaction.js";
+import { hasSecretFragment, REDACTED, redactSecrets, SECRET_HEADERS } from "./redaction.js";
 
 /** What to do with a redirect to another origin. */
 export type CrossOriginRedirects = "error" | "follow-without-credentials";
@@ -112,20 +112,22 @@ export function planRedirect(
       { status, reason: "bad-location" },
     );
   }
-  const where = `${request.method} ${describeUrl(request.url, policy)} was answered ${status} → ${url.origin}`;
+  // A hostile Location may put (part of) a key into the host name, so even the origin is scrubbed.
+  const targetOrigin = hasSecretFragment(url.origin, policy.secrets) ? REDACTED : url.origin;
+  const where = `${request.method} ${describeUrl(request.url, policy)} was answered ${status} → ${targetOrigin}`;
   if (followed >= policy.maxRedirects) {
     return new APIRedirectError(`${where}, beyond maxRedirects (${policy.maxRedirects}); not followed.`, {
       status,
       reason: "too-many",
-      targetOrigin: url.origin,
+      targetOrigin,
     });
   }
   const crossOrigin = url.origin !== originalOrigin;
   if (crossOrigin && policy.crossOrigin === "error") {
     return new APIRedirectError(
-      `${where}, another origin than ${originalOrigin}; not followed, so no credential left its origin ` +
+      `${where}, another origin than ${redactSecrets(originalOrigin, policy.secrets)}; not followed, so no credential left its origin ` +
         `(set crossOriginRedirects: "follow-without-credentials" to follow it without them).`,
-      { status, reason: "cross-origin", targetOrigin: url.origin },
+      { status, reason: "cross-origin", targetOrigin },
     );
   }
   const toGet =
@@ -164,7 +166,13 @@ export function dropCredentials(
 export function describeUrl(url: string, policy: Pick<RedirectPolicy, "secrets">): string {
   try {
     const parsed = new URL(url);
-    return redactUrl(`${parsed.origin}${parsed.pathname}`, policy.secrets);
+    // Decoded first, so a secret a hostile Location percent-encodes is still recognised.
+    let path = parsed.pathname;
+    try {
+      path = decodeURIComponent(path);
+    } catch {}
+    const origin = hasSecretFragment(parsed.origin, policy.secrets) ? REDACTED : parsed.origin;
+    return `${origin}${hasSecretFragment(path, policy.secrets) ? `/${REDACTED}` : redactSecrets(path, policy.secrets)}`;
   } catch {
     return REDACTED;
   }

@@ -94,6 +94,14 @@ function methodChanged(trace: RedirectTrace): APIRedirectError {
     `${trace.originalMethod} was redirected (${trace.lastStatus}) and became GET ${trace.finalUrl}, ` +
       `so its answer is not the ${trace.originalMethod}'s and is not taken as success; ${processed}. ` +
       "It was not sent again: check before retrying.",
-    { status: trace.lastStatus, reason: "method-changed", targetOrigin: new URL(trace.finalUrl).origin },
+    { status: trace.lastStatus, reason: "method-changed", targetOrigin: originOf(trace.finalUrl) },
   );
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
