@@ -98,3 +98,30 @@ describe("redaction before truncation", () => {
     expect(everyRendering(error)).not.toContain(KEY);
   });
 });
+
+describe("a credential sent only with one call", () => {
+  const TOKEN = "per-call-TOKEN-abcdef012345";
+
+  it("is redacted from that call's APIError, body and headers included", async () => {
+    const { fetch } = recordingFetch((request) => {
+      const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+      return json({ error: `token ${token} revoked` }, 401, { "x-echo": token });
+    });
+    const error: unknown = await createCavuerClient({ apiKey: KEY, fetch })
+      .sendMessage("chan", message, { headers: { authorization: `Bearer ${TOKEN}` } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect(everyRendering(error)).not.toContain(TOKEN);
+    expect((error as APIError).headers.get("x-echo")).toBe("[redacted]");
+  });
+
+  it("is redacted from that call's connection error", async () => {
+    const fetch = async (request: Request): Promise<Response> => {
+      throw new TypeError(`fetch failed: ${request.headers.get("x-cavuer-api-key")}`);
+    };
+    const error: unknown = await createCavuerClient({ apiKey: KEY, fetch, maxRetries: 0 })
+      .sendMessage("chan", message, { headers: { "x-cavuer-api-key": TOKEN } })
+      .catch((e: unknown) => e);
+    expect(everyRendering(error)).not.toContain(TOKEN);
+  });
+});

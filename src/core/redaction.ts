@@ -14,6 +14,39 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   "set-cookie",
 ]);
 
+/**
+ * The secrets in credential headers (every well-known one, plus `credentialNames`): each value as
+ * `Headers` will send it (trimmed), and the bare token of `Bearer <token>` / `Basic <token>`.
+ */
+export function credentialValues(
+  headers: Readonly<Record<string, string | null | undefined>>,
+  credentialNames: ReadonlySet<string> = new Set(),
+): string[] {
+  const out: string[] = [];
+  for (const [name, raw] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (typeof raw !== "string" || !(SECRET_HEADERS.has(lower) || credentialNames.has(lower))) continue;
+    const value = raw.trim();
+    if (value === "") continue;
+    out.push(value);
+    const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1];
+    if (token) out.push(token);
+  }
+  return out;
+}
+
+const sentSecrets = new WeakMap<Response, readonly string[]>();
+
+/** Records secrets that one call added (its own credential headers) on the response it got. */
+export function recordCallSecrets(response: Response, secrets: readonly string[]): void {
+  sentSecrets.set(response, secrets);
+}
+
+/** The secrets a call added to the client's, for errors built from its response (see `unwrap`). */
+export function callSecretsOf(response: Response): readonly string[] {
+  return sentSecrets.get(response) ?? [];
+}
+
 /** What a redacted value is replaced with. */
 export const REDACTED = "[redacted]";
 

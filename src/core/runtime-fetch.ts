@@ -14,7 +14,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import { redactUrl, scrubError } from "./redaction.js";
+import { credentialValues, recordCallSecrets, redactUrl, scrubError } from "./redaction.js";
 import {
   DEFAULT_MAX_REDIRECTS,
   describeUrl,
@@ -104,8 +104,15 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     // this call, so listening to it per attempt leaks nothing. A per-call signal is combined with it.
     const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
     const maxRetries = streamingBody ? 0 : resolved.maxRetries;
+    // A credential sent only with this call (`headers: { authorization: … }`) is a secret of this
+    // call: redacted from its errors and logs, and dropped on a cross-origin redirect.
+    const callSecrets = resolved.headers
+      ? credentialValues(resolved.headers, redirectPolicy.credentialHeaders)
+      : [];
+    const policy =
+      callSecrets.length > 0 ? { ...redirectPolicy, secrets: [...secrets, ...callSecrets] } : redirectPolicy;
     // Log fields (redactUrl is not free) only when there is a logger.
-    const log = logger ? { method: request.method, url: redactUrl(request.url, secrets) } : undefined;
+    const log = logger ? { method: request.method, url: redactUrl(request.url, policy.secrets) } : undefined;
     // A body is kept for a retry or a 307/308; a one-time stream cannot be kept.
     const keepsBody = !streamingBody && (maxRetries > 0 || redirectPolicy.maxRedirects > 0);
 
@@ -128,7 +135,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         response = await send(attemptRequest, ext, deadline);
         if (isRedirect(response) || response.redirected) {
           context.originalAnswered = true;
-          response = await followRedirects(request, response, { ext, deadline, streamingBody, log, attempt });
+          response = await followRedirects(request, response, policy, {
+            ext,
+            deadline,
+            streamingBody,
+            log,
+            attempt,
+          });
         }
       } catch (thrown) {
         deadline.release();
@@ -141,7 +154,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         const target = { vendor: options.vendor, url: failed.url };
         const error = scrubError(
           toConnectionError(failed.error, userSignal, deadline.timedOut(), target),
-          secrets,
+          policy.secrets,
         );
         const retry =
           attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
@@ -162,6 +175,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         continue;
       }
       deadline.clear();
+      if (callSecrets.length > 0) recordCallSecrets(response, callSecrets);
       if (logger) logger.debug?.("response", { ...log, attempt, status: response.status });
       if (
         response.ok ||
@@ -195,6 +209,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   async function followRedirects(
     original: Request,
     first: Response,
+    policy: RedirectPolicy,
     hop: {
       ext: RequestInit | undefined;
       deadline: AttemptSignal;
@@ -216,30 +231,30 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         if (finalOrigin === originalOrigin) return response;
         response.body?.cancel().catch(() => {});
         throw new APIRedirectError(
-          `${original.method} ${describeUrl(original.url, redirectPolicy)} was redirected to ${finalOrigin} by the custom fetch (it should pass init on, which asks for redirect: "manual").`,
+          `${original.method} ${describeUrl(original.url, policy)} was redirected to ${finalOrigin} by the custom fetch (it should pass init on, which asks for redirect: "manual").`,
           { status: response.status, reason: "cross-origin", targetOrigin: finalOrigin },
         );
       }
       if (!isRedirect(response)) break;
-      const step = planRedirect(current, response, followed, originalOrigin, redirectPolicy);
+      const step = planRedirect(current, response, followed, originalOrigin, policy);
       response.body?.cancel().catch(() => {});
       if (step instanceof APIRedirectError) throw step;
       if (step.keepBody && hop.streamingBody) {
         throw new APIRedirectError(
-          `${current.method} ${describeUrl(current.url, redirectPolicy)} was answered ${response.status}, which asks to send the body again, but it was a one-time stream; not followed.`,
+          `${current.method} ${describeUrl(current.url, policy)} was answered ${response.status}, which asks to send the body again, but it was a one-time stream; not followed.`,
           { status: response.status, reason: "body-not-replayable", targetOrigin: step.url.origin },
         );
       }
       // Once dropped, credentials stay dropped, even back on the original origin.
       credentialsDropped ||= step.credentialsDropped;
-      if (credentialsDropped) dropCredentials(step.headers, redirectPolicy);
+      if (credentialsDropped) dropCredentials(step.headers, policy);
       lastStatus = response.status;
       if (logger) {
         logger.debug?.("redirect", {
           ...hop.log,
           attempt: hop.attempt,
           status: response.status,
-          to: describeUrl(step.url.href, redirectPolicy),
+          to: describeUrl(step.url.href, policy),
         });
       }
       const body = step.keepBody ? await original.clone().arrayBuffer() : null;
@@ -260,7 +275,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       originalMethod: original.method,
       finalMethod: current.method,
       lastStatus,
-      finalUrl: describeUrl(current.url, redirectPolicy),
+      finalUrl: describeUrl(current.url, policy),
     });
     return response;
   }

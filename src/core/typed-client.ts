@@ -7,6 +7,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import { APIError, type APIErrorOptions, APIRedirectError } from "./errors.js";
 import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
+import { callSecretsOf, credentialValues } from "./redaction.js";
 import { type RedirectTrace, redirectTraceOf } from "./redirects.js";
 import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
 import { requireBaseUrl } from "./validation.js";
@@ -34,7 +35,13 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
   const { baseUrl, authHeaders = {}, headers = {}, ...rest } = options;
   requireBaseUrl("baseUrl", baseUrl);
   checkHeaders("headers", headers);
-  const secrets = [...(options.secrets ?? []), ...secretsOf(authHeaders)];
+  // The client's own headers may carry a credential too (`headers: { authorization: … }`).
+  const credentialNames = new Set(Object.keys(authHeaders).map((name) => name.toLowerCase()));
+  const secrets = [
+    ...(options.secrets ?? []),
+    ...credentialValues(authHeaders, credentialNames),
+    ...credentialValues(headers, credentialNames),
+  ];
   const runtime = createRuntimeFetch({ ...rest, secrets, credentialHeaders: Object.keys(authHeaders) });
   // The client's `headers` go over the credentials, so that `null` removes one as it removes any default.
   // `redirect: "manual"`: the runtime follows redirects itself, keeping credentials on their origin.
@@ -48,16 +55,9 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
     ...client,
     runtime,
     requestInit: (call) => ({ fetch: runtime.withOptions(call) }),
-    unwrap: (result) => unwrap(result, { secrets: runtime.secrets }),
+    unwrap: <T>(result: FetchResult<T>): T =>
+      unwrap(result, { secrets: [...runtime.secrets, ...callSecretsOf(result.response)] }),
   };
-}
-
-/** Header values plus the bare token of `Bearer <token>` / `Basic <token>`. */
-function secretsOf(headers: Record<string, string>): string[] {
-  return Object.values(headers).flatMap((value) => {
-    const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1];
-    return token ? [value, token] : [value];
-  });
 }
 
 /** The shape of every openapi-fetch result. */

@@ -6,6 +6,7 @@
 import type { components, paths } from "../../generated/fifthelement.js";
 import {
   type ClientOptions,
+  callSecretsOf,
   createTypedClient,
   describeTarget,
   type RequestOptions,
@@ -103,10 +104,11 @@ export function createFifthElementClient(options: FifthElementClientOptions): Fi
       });
       const body = api.unwrap(result) as unknown as ReadableStream<Uint8Array> | null;
       if (!body) throw new ValidationError("response", "the 200 stream response had no body");
-      requireEventStream(result.response, api.runtime.secrets);
+      const secrets = [...api.runtime.secrets, ...callSecretsOf(result.response)];
+      requireEventStream(result.response, secrets);
       const idleTimeoutMs = api.runtime.resolve(call).timeout;
       const source = describeTarget({ vendor: "Fifth Element AI", url: result.response.url || baseUrl });
-      return { body, options: { signal: call.signal, idleTimeoutMs, source, secrets: api.runtime.secrets } };
+      return { body, options: { signal: call.signal, idleTimeoutMs, source, secrets } };
     });
   }
 
