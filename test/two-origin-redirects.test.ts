@@ -208,6 +208,8 @@ describe("a POST whose redirect was answered is never sent again", () => {
       });
       const error: unknown = await client.sendMessage("chan", message).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(APIConnectionError);
+      // The failure names the redirect's target, not the origin that answered.
+      expect((error as Error).message).toContain(`Cavuer at ${new URL(dead).host} (ECONNREFUSED)`);
       expect(a.seen).toHaveLength(1);
     }
   });
