@@ -108,6 +108,7 @@ export function resolveOptions(client: ClientOptions, call: RequestOptions = {})
 }
 
 const FORBIDDEN_IN_HEADER_VALUE = /[\r\n\0]/;
+const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/u;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
@@ -131,6 +132,12 @@ export function checkHeaders(
     }
     if (FORBIDDEN_IN_HEADER_VALUE.test(value)) {
       throw new ValidationError(`${field}.${name}`, "must not contain CR, LF or NUL");
+    }
+    if (BEYOND_LATIN1.test(value)) {
+      throw new ValidationError(
+        `${field}.${name}`,
+        "must hold only Latin-1 characters (a header value is bytes)",
+      );
     }
   }
   return headers;

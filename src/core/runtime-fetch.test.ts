@@ -305,5 +305,8 @@ describe("per-call headers", () => {
       expect(String(error)).not.toContain(SECRET);
     }
     expect(() => fetch.withOptions({ headers: { "bad name": "v" } })).toThrow(/headers\.bad name/);
+    expect(() => fetch.withOptions({ headers: { "x-name": "caf\u20ac" } })).toThrow(
+      /headers\.x-name: must hold only Latin-1/,
+    );
   });
 });
