@@ -84,3 +84,43 @@ describe("createCaacClient", () => {
     expect(new URL(requests[0]?.url ?? "").pathname).toBe("/openapi/v1/channels/1/members/2/assignment");
   });
 });
+
+describe("createCaacClient per-call headers", () => {
+  it("sends an iterator's per-call headers with every page request", async () => {
+    const pages = [
+      { users: [{ id: 1 }], cursor: { after: "p2" } },
+      { users: [{ id: 2 }], cursor: {} },
+    ];
+    const { fetch, requests } = recordingFetch((_request, index) => json(pages[index]));
+    const client = createCaacClient({ apiKey, fetch });
+    const ids: unknown[] = [];
+    for await (const user of client.iterateUsers({ headers: { prefer: "code=200", apikey: "other-key" } })) {
+      ids.push(user.id);
+    }
+    expect(ids).toEqual([1, 2]);
+    expect(requests.map((request) => [request.headers.get("prefer"), request.headers.get("apikey")])).toEqual(
+      [
+        ["code=200", "other-key"],
+        ["code=200", "other-key"],
+      ],
+    );
+  });
+});
+
+describe("createCaacClient iterators and an endless cursor chain", () => {
+  it("stop after maxPages with a clear error, and reject a bad maxPages before any request", async () => {
+    const { fetch, requests } = recordingFetch((_request, index) =>
+      json({ channels: [{ id: index }], cursor: { after: `next-${index}` } }),
+    );
+    const client = createCaacClient({ apiKey, fetch });
+    const ids: unknown[] = [];
+    const error: unknown = await (async () => {
+      for await (const channel of client.iterateChannels({ maxPages: 4 })) ids.push(channel.id);
+    })().catch((e: unknown) => e);
+    expect(ids).toEqual([0, 1, 2, 3]);
+    expect(requests).toHaveLength(4);
+    expect(String(error)).toMatch(/Pagination stopped after 4 pages \(maxPages\)/);
+    expect(() => client.iterateUsers({ maxPages: 0 })).toThrow(ValidationError);
+    expect(requests).toHaveLength(4);
+  });
+});

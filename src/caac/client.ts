@@ -6,10 +6,11 @@ import {
   createTypedClient,
   paginate,
   type RequestOptions,
-  requireString,
+  requireSecret,
   type TypedClient,
   ValidationError,
   validateLimit,
+  validateMaxPages,
 } from "../core/index.js";
 
 type Schemas = components["schemas"];
@@ -40,6 +41,8 @@ export interface CaacClientOptions extends ClientOptions {
 export interface IterateOptions extends RequestOptions {
   /** Items per page, 1–1000 (the server's default is 100). Validated before any request. */
   limit?: number | undefined;
+  /** Most pages fetched before the iterator fails with a clear error (default 10 000). */
+  maxPages?: number | undefined;
 }
 
 export type CaacClient = TypedClient<paths> & {
@@ -65,16 +68,19 @@ export function createCaacClient(options: CaacClientOptions): CaacClient {
   }
   const api = createTypedClient<paths>({
     ...common,
+    vendor: "CAAC",
     baseUrl: root,
-    authHeaders: { apikey: requireString("apiKey", apiKey) },
+    authHeaders: { apikey: requireSecret("apiKey", apiKey) },
   });
 
   /** Pages through one v2 list; `key` names the array of items in each page. */
   function iterate<T>(path: ListPath, key: "channels" | "teams" | "users", call: IterateOptions = {}) {
-    const { limit, ...requestOptions } = call;
+    const { limit, maxPages, ...requestOptions } = call;
     // Validated here, not on first iteration, so a bad limit fails at the call site.
     const pageSize = validateLimit(limit);
+    validateMaxPages(maxPages);
     return paginate<T>({
+      maxPages,
       fetchPage: async (after) => {
         const query = { ...(pageSize === undefined ? {} : { limit: pageSize }), ...(after ? { after } : {}) };
         const page = api.unwrap(

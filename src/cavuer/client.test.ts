@@ -66,3 +66,28 @@ describe("createCavuerClient().sendMessage", () => {
     expect(requests).toHaveLength(2);
   });
 });
+
+describe("createCavuerClient per-call headers", () => {
+  const body = { chatId: "chat-1", content: { text: "Hi" } };
+
+  it("sends per-call headers with sendMessage, over the client's", async () => {
+    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const client = createCavuerClient({ apiKey, fetch, headers: { prefer: "code=200" } });
+    await client.sendMessage("chan-1", body, { headers: { prefer: "code=404", "x-trace": "t1" } });
+    expect(requests[0]?.headers.get("prefer")).toBe("code=404");
+    expect(requests[0]?.headers.get("x-trace")).toBe("t1");
+    expect(requests[0]?.headers.get("x-cavuer-api-key")).toBe(apiKey);
+  });
+
+  it("removes the credential when a call or the client sets it to null", async () => {
+    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    await createCavuerClient({ apiKey, fetch }).sendMessage("chan-1", body, {
+      headers: { "x-cavuer-api-key": null },
+    });
+    await createCavuerClient({ apiKey, fetch, headers: { "X-Cavuer-Api-Key": null } }).sendMessage(
+      "chan-1",
+      body,
+    );
+    expect(requests.map((request) => request.headers.has("x-cavuer-api-key"))).toEqual([false, false]);
+  });
+});

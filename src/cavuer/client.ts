@@ -5,6 +5,7 @@ import {
   type ClientOptions,
   createTypedClient,
   type RequestOptions,
+  requireSecret,
   requireString,
   type TypedClient,
   ValidationError,
@@ -37,8 +38,9 @@ export function createCavuerClient(options: CavuerClientOptions): CavuerClient {
   const { apiKey, baseUrl = CAVUER_DEFAULT_BASE_URL, ...common } = options;
   const api = createTypedClient<paths>({
     ...common,
+    vendor: "Cavuer",
     baseUrl,
-    authHeaders: { "x-cavuer-api-key": requireString("apiKey", apiKey) },
+    authHeaders: { "x-cavuer-api-key": requireSecret("apiKey", apiKey) },
   });
 
   async function sendMessage(channelId: string, body: SendMessageBody, call?: RequestOptions) {

@@ -67,3 +67,14 @@ describe("createChatAIBotClient", () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe("createChatAIBotClient per-call headers", () => {
+  it("sends per-call headers with both helpers, and null removes the Authorization header", async () => {
+    const { fetch, requests } = recordingFetch(() => json({ ok: true }));
+    const client = createChatAIBotClient({ apiKey, fetch });
+    await client.startConversation(start, { headers: { "x-trace": "a" } });
+    await client.sendVisitorMessage("c1", "hi", { headers: { "x-trace": "b", authorization: null } });
+    expect(requests.map((request) => request.headers.get("x-trace"))).toEqual(["a", "b"]);
+    expect(requests.map((request) => request.headers.has("authorization"))).toEqual([true, false]);
+  });
+});

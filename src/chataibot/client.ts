@@ -5,6 +5,7 @@ import {
   type ClientOptions,
   createTypedClient,
   type RequestOptions,
+  requireSecret,
   requireString,
   type TypedClient,
   ValidationError,
@@ -42,8 +43,9 @@ export function createChatAIBotClient(options: ChatAIBotClientOptions): ChatAIBo
   const { apiKey, baseUrl = CHATAIBOT_DEFAULT_BASE_URL, ...common } = options;
   const api = createTypedClient<paths>({
     ...common,
+    vendor: "ChatAIBot",
     baseUrl,
-    authHeaders: { authorization: `Bearer ${requireString("apiKey", apiKey)}` },
+    authHeaders: { authorization: `Bearer ${requireSecret("apiKey", apiKey)}` },
   });
 
   async function startConversation(body: StartConversationBody, call?: RequestOptions) {

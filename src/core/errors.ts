@@ -20,7 +20,7 @@ export class APIError extends ChatAgentApiError {
   override name = "APIError";
   /** HTTP status of the response. */
   readonly status: number;
-  /** Response headers, with credential headers such as `set-cookie` redacted. */
+  /** Response headers, with credential headers such as `set-cookie` and any echoed secret redacted. */
   readonly headers: Headers;
   /** The parsed response body (JSON when it parses, else the text), secrets scrubbed. */
   readonly error: unknown;
@@ -34,10 +34,12 @@ export class APIError extends ChatAgentApiError {
     options: APIErrorOptions = {},
   ) {
     const secrets = options.secrets ?? [];
-    super(redactSecrets(describeError(status, body), secrets));
+    // Redacted before anything is cut short, so no prefix of a secret survives a truncation.
+    const redactedBody = redactDeep(body, secrets);
+    super(redactSecrets(describeError(status, redactedBody), secrets));
     this.status = status;
-    this.headers = redactedHeaders(headers);
-    this.error = redactDeep(body, secrets);
+    this.headers = redactedHeaders(headers, secrets);
+    this.error = redactedBody;
     this.requestId = this.headers.get("x-request-id") ?? undefined;
   }
 
@@ -113,6 +115,50 @@ export class APIUserAbortError extends ChatAgentApiError {
   constructor(message = "Request was aborted.", options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/** Why a redirect was not followed, or not accepted as the answer to the request. */
+export type RedirectRefusal =
+  /** The target is another origin (scheme, host or port) and the policy is `"error"` (the default). */
+  | "cross-origin"
+  /** More than `maxRedirects` redirects in a row. */
+  | "too-many"
+  /** A POST/PATCH was turned into a GET (301/302/303): the GET's answer is not the answer to the message. */
+  | "method-changed"
+  /** 307/308 asks to send the body again, but it was a one-time stream. */
+  | "body-not-replayable"
+  /** The `Location` is not an http(s) URL. */
+  | "bad-location"
+  /** The platform hides the redirect (a browser's `redirect: "manual"`), so it cannot be checked. */
+  | "opaque";
+
+/**
+ * The server answered with a redirect the runtime would not follow, or would not take as the
+ * answer. The original request reached its server, so a POST/PATCH may have been processed: it is
+ * never re-sent automatically; check before sending it again.
+ */
+export class APIRedirectError extends ChatAgentApiError {
+  override name = "APIRedirectError";
+  /** The redirect status (301, 302, 303, 307, 308; 0 when the platform hides it). */
+  readonly status: number;
+  /** Why it was refused. */
+  readonly reason: RedirectRefusal;
+  /** Origin of the redirect target (`https://host:port`), when known; never a path or query. */
+  readonly targetOrigin: string | undefined;
+  constructor(
+    message: string,
+    details: { status: number; reason: RedirectRefusal; targetOrigin?: string | undefined },
+  ) {
+    super(message);
+    this.status = details.status;
+    this.reason = details.reason;
+    this.targetOrigin = details.targetOrigin;
+  }
+}
+
+/** A stream broke its vendor's event protocol (bad JSON, an unexpected shape, no end marker, not a stream). */
+export class MalformedStreamError extends ChatAgentApiError {
+  override name = "MalformedStreamError";
 }
 
 /** Input rejected before any request was sent; `field` and `rule` say what to fix. */

@@ -3,7 +3,7 @@ export * from "./errors.js";
 export * from "./options.js";
 export * from "./pagination.js";
 export * from "./redaction.js";
-export * from "./result.js";
+export * from "./redirects.js";
 export * from "./retry.js";
 export * from "./runtime-fetch.js";
 export * from "./sse.js";

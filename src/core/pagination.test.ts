@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChatAgentApiError, ValidationError } from "./errors.js";
-import { paginate, paginatePages, validateLimit } from "./pagination.js";
+import { DEFAULT_MAX_PAGES, paginate, paginatePages, validateLimit, validateMaxPages } from "./pagination.js";
 
 const pages: Record<string, { items: number[]; nextCursor?: string | null }> = {
   start: { items: [1, 2], nextCursor: "p2" },
@@ -67,4 +67,49 @@ describe("validateLimit", () => {
       expect(() => validateLimit(limit)).toThrow(/^limit: must be an integer between 1 and 1000/);
     },
   );
+});
+
+describe("the page cap", () => {
+  const endless = () => {
+    let fetched = 0;
+    return {
+      fetched: () => fetched,
+      fetchPage: async () => ({ items: [fetched], nextCursor: `c${++fetched}` }),
+    };
+  };
+
+  it("ends an endless cursor chain after maxPages with a clear error", async () => {
+    const server = endless();
+    const items: number[] = [];
+    const error: unknown = await (async () => {
+      for await (const item of paginate({ fetchPage: server.fetchPage, maxPages: 3 })) items.push(item);
+    })().catch((e: unknown) => e);
+    expect(items).toEqual([0, 1, 2]);
+    expect(server.fetched()).toBe(3);
+    expect(String(error)).toContain("Pagination stopped after 3 pages (maxPages)");
+  });
+
+  it("defaults to DEFAULT_MAX_PAGES, and a list that ends on the last allowed page is fine", async () => {
+    const server = endless();
+    const error: unknown = await (async () => {
+      for await (const _item of paginate({ fetchPage: server.fetchPage })) {
+        // drain
+      }
+    })().catch((e: unknown) => e);
+    expect(server.fetched()).toBe(DEFAULT_MAX_PAGES);
+    expect(error).toBeInstanceOf(ChatAgentApiError);
+    const pages = [{ items: [1], nextCursor: "b" }, { items: [2] }];
+    const items: number[] = [];
+    for await (const item of paginate({
+      fetchPage: async (c) => pages[c ? 1 : 0] ?? { items: [] },
+      maxPages: 2,
+    })) {
+      items.push(item);
+    }
+    expect(items).toEqual([1, 2]);
+  });
+
+  it("rejects a maxPages that is not a positive integer", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => validateMaxPages(bad)).toThrow(/maxPages/);
+  });
 });

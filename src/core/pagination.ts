@@ -14,7 +14,15 @@ export interface Page<T> {
 export interface PaginateOptions<T> {
   /** Fetches the page at `cursor` (`undefined` for the first page). */
   fetchPage(cursor: string | undefined): Promise<Page<T>>;
+  /** Most pages fetched before the iteration fails (default {@link DEFAULT_MAX_PAGES}). */
+  maxPages?: number | undefined;
 }
+
+/**
+ * Default page cap: ends a server's endless cursor chain (a new cursor forever) with an error
+ * instead of running and growing memory without end; 10 000 pages is a million items at 100 a page.
+ */
+export const DEFAULT_MAX_PAGES = 10_000;
 
 /** Largest page size any vendor accepts. */
 export const MAX_LIMIT = 1000;
@@ -23,13 +31,20 @@ export const MAX_LIMIT = 1000;
 export async function* paginatePages<T>(
   options: PaginateOptions<T>,
 ): AsyncGenerator<Page<T>, void, undefined> {
+  const maxPages = validateMaxPages(options.maxPages);
   const seen = new Set<string>();
   let cursor: string | undefined;
-  while (true) {
+  for (let fetched = 1; ; fetched++) {
     const page = await options.fetchPage(cursor);
     yield page;
     const next = page.nextCursor;
     if (next === undefined || next === null || next === "") return;
+    if (fetched >= maxPages) {
+      throw new ChatAgentApiError(
+        `Pagination stopped after ${maxPages} pages (maxPages) and the server still returned a next cursor; ` +
+          "pass a larger maxPages if the list really is that long.",
+      );
+    }
     if (seen.has(next))
       throw new ChatAgentApiError(`Pagination stopped: the server repeated cursor "${next}".`);
     seen.add(next);
@@ -40,6 +55,12 @@ export async function* paginatePages<T>(
 /** Yields every item of every page, fetching the next page only when the consumer gets there. */
 export async function* paginate<T>(options: PaginateOptions<T>): AsyncGenerator<T, void, undefined> {
   for await (const page of paginatePages(options)) yield* page.items;
+}
+
+/** Validates a page cap (integer ≥ 1) before any request; `undefined` gives the default. */
+export function validateMaxPages(maxPages: unknown, field = "maxPages"): number {
+  if (maxPages === undefined) return DEFAULT_MAX_PAGES;
+  return requireIntegerInRange(field, maxPages, 1, Number.MAX_SAFE_INTEGER);
 }
 
 /** Validates a page size (integer 1–1000) before any request; `undefined` passes (vendor default). */

@@ -17,6 +17,10 @@
  * timeouts and resets surface as errors for the caller to decide.
  * `retryNonIdempotent: true` (client-level or per call) opts into full
  * retries. GET, PUT, DELETE, HEAD and OPTIONS are always retried fully.
+ *
+ * "Provably not processed" means the original request never reached its server: once a
+ * redirect answered it, a POST/PATCH is never retried, whatever happens next (the target
+ * refuses the connection, times out, answers 429 or 5xx), even with `retryNonIdempotent`.
  */
 
 /** Upper bound for any wait the server asks for. */
@@ -33,10 +37,16 @@ export interface RetryContext {
   method: string;
   /** Whether POST/PATCH may be retried as freely as GET. */
   retryNonIdempotent: boolean;
+  /**
+   * Whether the original request was answered (by a redirect): it reached its server, so a
+   * POST/PATCH may have been processed and is never retried, even with `retryNonIdempotent`.
+   */
+  originalAnswered?: boolean | undefined;
 }
 
 /** Whether a response with this status and these headers should be retried. */
 export function shouldRetryResponse(status: number, headers: Headers, context: RetryContext): boolean {
+  if (answeredNonIdempotent(context)) return false;
   const explicit = headers.get("x-should-retry");
   if (explicit === "true") return true;
   if (explicit === "false") return false;
@@ -47,8 +57,13 @@ export function shouldRetryResponse(status: number, headers: Headers, context: R
 
 /** Whether a thrown connection error (already mapped by `toConnectionError`) should be retried. */
 export function shouldRetryError(error: unknown, context: RetryContext): boolean {
+  if (answeredNonIdempotent(context)) return false;
   if (isIdempotent(context)) return true;
   return wasNotSent(error);
+}
+
+function answeredNonIdempotent(context: RetryContext): boolean {
+  return context.originalAnswered === true && !IDEMPOTENT_METHODS.has(context.method.toUpperCase());
 }
 
 function isIdempotent(context: RetryContext): boolean {

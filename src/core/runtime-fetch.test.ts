@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { useLoopbackServers } from "../test-support/loopback-server.js";
-import { APIConnectionError, APIConnectionTimeoutError, APIUserAbortError } from "./errors.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  ValidationError,
+} from "./errors.js";
 import type { FetchLike } from "./options.js";
 import { createRuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
 
@@ -267,5 +272,41 @@ describe("headers, logging and secrets", () => {
     for (const text of [String(err), err.stack ?? "", String(cause), cause.stack ?? "", String(nested)]) {
       expect(text).not.toContain(SECRET);
     }
+  });
+});
+
+describe("per-call headers", () => {
+  it("merges per-call headers over the request's and the client's, and null removes any of them", async () => {
+    const script = scriptedFetch([Response.json({})]);
+    const { fetch } = runtime(script.fetch, { headers: { "x-default": "client", "x-gone": "client" } });
+    const call = fetch.withOptions({
+      headers: { "X-Default": "call", "x-gone": null, apikey: null, prefer: "code=404", "x-skip": undefined },
+    });
+    await call(new Request("https://api.test/x", { headers: { apikey: SECRET, "x-skip": "kept" } }));
+    const sent = script.requests[0]?.headers;
+    expect(Object.fromEntries(sent?.entries() ?? [])).toEqual({
+      "x-default": "call",
+      prefer: "code=404",
+      "x-skip": "kept",
+    });
+  });
+
+  it("rejects a per-call header value with CR, LF or NUL before sending, naming the header, not the value", () => {
+    const { fetch } = runtime(scriptedFetch([Response.json({})]).fetch);
+    for (const bad of [`${SECRET}\r\nx-evil: 1`, `${SECRET}\n`, `a\0${SECRET}`]) {
+      let error: unknown;
+      try {
+        fetch.withOptions({ headers: { "x-api-key": bad } });
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe("headers.x-api-key");
+      expect(String(error)).not.toContain(SECRET);
+    }
+    expect(() => fetch.withOptions({ headers: { "bad name": "v" } })).toThrow(/headers\.bad name/);
+    expect(() => fetch.withOptions({ headers: { "x-name": "caf\u20ac" } })).toThrow(
+      /headers\.x-name: must hold only Latin-1/,
+    );
   });
 });

@@ -5,15 +5,25 @@
  * `Response` even when it is not 2xx, so openapi-fetch still returns
  * `{ data, error, response }`; `unwrap()` turns that into a typed `APIError`.
  */
-import { APIUserAbortError } from "./errors.js";
+import { APIRedirectError, APIUserAbortError } from "./errors.js";
 import {
   type ClientOptions,
   type FetchLike,
+  type HeaderOverrides,
   type RequestOptions,
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import { redactUrl, scrubError } from "./redaction.js";
+import { credentialValues, recordCallSecrets, redactUrl, scrubError } from "./redaction.js";
+import {
+  DEFAULT_MAX_REDIRECTS,
+  describeUrl,
+  dropCredentials,
+  isRedirect,
+  planRedirect,
+  type RedirectPolicy,
+  recordRedirectTrace,
+} from "./redirects.js";
 import { type RetryContext, retryDelayMs, shouldRetryError, shouldRetryResponse } from "./retry.js";
 import { type AttemptSignal, abortableSleep, attemptSignal, toConnectionError } from "./timeout.js";
 
@@ -25,6 +35,10 @@ export interface RuntimeOptions extends ClientOptions {
   sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
   /** Source of jitter in [0, 1); injectable for deterministic tests. */
   random?: (() => number) | undefined;
+  /** The vendor's name, for errors that say where ("Connection error: … Cavuer at api.cavuer.com:443"). */
+  vendor?: string | undefined;
+  /** Names of the headers this client sends credentials in (dropped on a cross-origin redirect). */
+  credentialHeaders?: readonly string[] | undefined;
 }
 
 /** A `fetch` with retries and timeouts, plus helpers for per-call overrides. */
@@ -61,6 +75,20 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   // (e.g. an in-memory fake) costs no AbortSignal, which is the dearest part of an attempt on Node 20.
   const raceSignal = options.fetch !== undefined;
 
+  const redirectPolicy: RedirectPolicy = {
+    maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    crossOrigin: options.crossOriginRedirects ?? "error",
+    credentialHeaders: new Set((options.credentialHeaders ?? []).map((name) => name.toLowerCase())),
+    secrets,
+  };
+
+  /** One send on the platform: never following redirects itself (the runtime does, see redirects.ts). */
+  function send(request: Request, ext: RequestInit | undefined, deadline: AttemptSignal): Promise<Response> {
+    return raceSignal
+      ? deadline.race(baseFetch(request, lazySignalInit(ext, deadline)))
+      : baseFetch(request, { ...ext, signal: deadline.signal, redirect: "manual" });
+  }
+
   async function run(input: Request | string | URL, init: RequestInit | undefined, call: RequestOptions) {
     const resolved = resolveOptions(options, call);
     // openapi-fetch calls fetch(request, requestInitExt): with a Request, `init` only carries
@@ -68,30 +96,66 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     const ext = input instanceof Request ? init : undefined;
     // A ReadableStream body can be sent only once, so such requests never retry.
     const streamingBody = ext === undefined && init?.body instanceof ReadableStream;
-    const request = withDefaultHeaders(input instanceof Request ? input : new Request(input, init));
+    const request = withHeaders(
+      input instanceof Request ? input : new Request(input, { ...init, redirect: "manual" }),
+      resolved.headers,
+    );
     // A Request always has a signal (following openapi-fetch's `signal` option); it lives as long as
     // this call, so listening to it per attempt leaks nothing. A per-call signal is combined with it.
     const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
-    const context: RetryContext = { method: request.method, retryNonIdempotent: resolved.retryNonIdempotent };
     const maxRetries = streamingBody ? 0 : resolved.maxRetries;
+    // A credential sent only with this call (`headers: { authorization: … }`) is a secret of this
+    // call: redacted from its errors and logs, and dropped on a cross-origin redirect.
+    const callSecrets = resolved.headers
+      ? credentialValues(resolved.headers, redirectPolicy.credentialHeaders)
+      : [];
+    const policy =
+      callSecrets.length > 0 ? { ...redirectPolicy, secrets: [...secrets, ...callSecrets] } : redirectPolicy;
     // Log fields (redactUrl is not free) only when there is a logger.
-    const log = logger ? { method: request.method, url: redactUrl(request.url, secrets) } : undefined;
+    const log = logger ? { method: request.method, url: redactUrl(request.url, policy.secrets) } : undefined;
+    // A body is kept for a retry or a 307/308; a one-time stream cannot be kept.
+    const keepsBody = !streamingBody && (maxRetries > 0 || redirectPolicy.maxRedirects > 0);
 
     for (let attempt = 0; ; attempt++) {
       if (userSignal.aborted) throw new APIUserAbortError();
       const deadline = attemptSignal(userSignal, resolved.timeout);
-      // Keep the original for the next attempt when sending consumes a body; a body-less request
-      // (GET, DELETE…) can be sent as is again.
-      const attemptRequest = attempt < maxRetries && request.body !== null ? request.clone() : request;
+      // Keep the original for the next attempt (or redirect) when sending consumes a body; a
+      // body-less request (GET, DELETE…) can be sent as is again.
+      const attemptRequest = keepsBody && request.body !== null ? request.clone() : request;
       if (logger) logger.debug?.("request", { ...log, attempt });
+      // Once the original request has been answered (by a redirect), it reached its server: a
+      // POST/PATCH may have been processed, so it is never sent again, whatever happens next.
+      const context: RetryContext = {
+        method: request.method,
+        retryNonIdempotent: resolved.retryNonIdempotent,
+        originalAnswered: false,
+      };
       let response: Response;
       try {
-        response = await (raceSignal
-          ? deadline.race(baseFetch(attemptRequest, lazySignalInit(ext, deadline)))
-          : baseFetch(attemptRequest, { ...ext, signal: deadline.signal }));
+        response = await send(attemptRequest, ext, deadline);
+        if (isRedirect(response) || response.redirected) {
+          context.originalAnswered = true;
+          response = await followRedirects(request, response, policy, {
+            ext,
+            deadline,
+            streamingBody,
+            log,
+            attempt,
+          });
+        }
       } catch (thrown) {
         deadline.release();
-        const error = scrubError(toConnectionError(thrown, userSignal, deadline.timedOut()), secrets);
+        if (thrown instanceof APIRedirectError) {
+          if (logger) logger.debug?.("request failed", { ...log, attempt, error: thrown.message });
+          throw thrown;
+        }
+        // A failure at a redirect's target names that target's host.
+        const failed = thrown instanceof HopFailure ? thrown : new HopFailure(thrown, request.url);
+        const target = { vendor: options.vendor, url: failed.url };
+        const error = scrubError(
+          toConnectionError(failed.error, userSignal, deadline.timedOut(), target),
+          policy.secrets,
+        );
         const retry =
           attempt < maxRetries && !(error instanceof APIUserAbortError) && shouldRetryError(error, context);
         if (!retry) {
@@ -111,6 +175,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         continue;
       }
       deadline.clear();
+      if (callSecrets.length > 0) recordCallSecrets(response, callSecrets);
       if (logger) logger.debug?.("response", { ...log, attempt, status: response.status });
       if (
         response.ok ||
@@ -136,10 +201,92 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     }
   }
 
-  /** Applies the default headers; builds a new Request only when one of them changes something. */
-  function withDefaultHeaders(request: Request): Request {
+  /**
+   * Follows the redirect chain that `first` starts, by the policy in redirects.ts, within the
+   * attempt's deadline; resolves with the first response that is not a redirect, or throws
+   * `APIRedirectError` (or what the platform throws for a hop).
+   */
+  async function followRedirects(
+    original: Request,
+    first: Response,
+    policy: RedirectPolicy,
+    hop: {
+      ext: RequestInit | undefined;
+      deadline: AttemptSignal;
+      streamingBody: boolean;
+      log: Record<string, unknown> | undefined;
+      attempt: number;
+    },
+  ): Promise<Response> {
+    const originalOrigin = new URL(original.url).origin;
+    let current = original;
+    let response = first;
+    let credentialsDropped = false;
+    let lastStatus = first.status;
+    for (let followed = 0; ; followed++) {
+      if (response.redirected) {
+        // A custom fetch followed the redirect itself: too late to drop credentials, but a foreign
+        // answer is still not taken for the original origin's.
+        const finalOrigin = new URL(response.url).origin;
+        if (finalOrigin === originalOrigin) return response;
+        response.body?.cancel().catch(() => {});
+        throw new APIRedirectError(
+          `${original.method} ${describeUrl(original.url, policy)} was redirected to ${finalOrigin} by the custom fetch (it should pass init on, which asks for redirect: "manual").`,
+          { status: response.status, reason: "cross-origin", targetOrigin: finalOrigin },
+        );
+      }
+      if (!isRedirect(response)) break;
+      const step = planRedirect(current, response, followed, originalOrigin, policy);
+      response.body?.cancel().catch(() => {});
+      if (step instanceof APIRedirectError) throw step;
+      if (step.keepBody && hop.streamingBody) {
+        throw new APIRedirectError(
+          `${current.method} ${describeUrl(current.url, policy)} was answered ${response.status}, which asks to send the body again, but it was a one-time stream; not followed.`,
+          { status: response.status, reason: "body-not-replayable", targetOrigin: step.url.origin },
+        );
+      }
+      // Once dropped, credentials stay dropped, even back on the original origin.
+      credentialsDropped ||= step.credentialsDropped;
+      if (credentialsDropped) dropCredentials(step.headers, policy);
+      lastStatus = response.status;
+      if (logger) {
+        logger.debug?.("redirect", {
+          ...hop.log,
+          attempt: hop.attempt,
+          status: response.status,
+          to: describeUrl(step.url.href, policy),
+        });
+      }
+      const body = step.keepBody ? await original.clone().arrayBuffer() : null;
+      current = new Request(step.url, {
+        method: step.method,
+        headers: step.headers,
+        body,
+        redirect: "manual",
+        signal: original.signal,
+      });
+      try {
+        response = await send(current, hop.ext, hop.deadline);
+      } catch (error) {
+        throw new HopFailure(error, current.url);
+      }
+    }
+    recordRedirectTrace(response, {
+      originalMethod: original.method,
+      finalMethod: current.method,
+      lastStatus,
+      finalUrl: describeUrl(current.url, policy),
+    });
+    return response;
+  }
+
+  /**
+   * Applies the client's default headers (where the request has none of its own) and then the
+   * per-call overrides (which win); builds a new Request only when one of them changes something.
+   */
+  function withHeaders(request: Request, overrides: HeaderOverrides | undefined): Request {
     const defaults = options.headers;
-    if (!defaults) return request;
+    if (!defaults && !overrides) return request;
     let headers: Headers | undefined;
     for (const name in defaults) {
       const value = defaults[name];
@@ -148,6 +295,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       headers ??= new Headers(request.headers);
       if (value === null) headers.delete(name);
       else if (value !== undefined) headers.set(name, value);
+    }
+    for (const name in overrides) {
+      const value = overrides[name];
+      if (value === undefined) continue;
+      headers ??= new Headers(request.headers);
+      if (value === null) headers.delete(name);
+      else headers.set(name, value);
     }
     return headers ? new Request(request, { headers }) : request;
   }
@@ -167,10 +321,19 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   return runtime;
 }
 
+/** What a redirect hop's `fetch` threw, and the URL it was sending to. */
+class HopFailure {
+  constructor(
+    readonly error: unknown,
+    readonly url: string,
+  ) {}
+}
+
 /** `{ ...ext, signal }` whose `signal` is created only when read (see `raceSignal` above). */
 function lazySignalInit(ext: RequestInit | undefined, deadline: AttemptSignal): RequestInit {
   return {
     ...ext,
+    redirect: "manual",
     get signal() {
       return deadline.signal;
     },

@@ -25,6 +25,12 @@ async function collect(stream: ReadableStream<Uint8Array>, options = {}): Promis
 
 const serve = useLoopbackServers();
 
+/** Resolves with `value` after pending reads and parser callbacks have run (a few event-loop turns). */
+async function settleThen<T>(value: T): Promise<T> {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  return value;
+}
+
 function sseHead(res: ServerResponse) {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   res.flushHeaders();
@@ -46,6 +52,65 @@ describe("parseSSE", () => {
       { data: "c" },
     ]);
   });
+
+  it("yields an event ended by CR-only line endings at once, before the stream closes", async () => {
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        controller = c;
+      },
+    });
+    const events = parseSSE(body);
+    controller.enqueue(encoder.encode("data: [DONE]\r\r"));
+    // The stream stays open: the event must come from the bytes already sent, not from the close.
+    const first = await Promise.race([events.next(), settleThen("held back")]);
+    expect(first).toEqual({ done: false, value: { data: "[DONE]" } });
+    await events.return();
+  });
+
+  it("yields every event as soon as its blank line arrives, whatever the chunks and line endings", () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.stringMatching(/^[a-z ]{0,6}$/), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom("\n", "\r\n", "\r"),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (datas, eol, cuts) => {
+          const blocks = datas.map((data) => `data: ${data}${eol}${eol}`);
+          const text = blocks.join("");
+          // An event is complete once the first character of its blank line's ending has arrived.
+          let offset = 0;
+          const completeAt = blocks.map((block) => {
+            offset += block.length;
+            return offset - eol.length + 1;
+          });
+          const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+          const bounds = [...points.filter((point) => point > 0), text.length];
+          let controller!: ReadableStreamDefaultController<Uint8Array>;
+          const seen: string[] = [];
+          const consumed = (async () => {
+            const body = new ReadableStream<Uint8Array>({
+              start(c) {
+                controller = c;
+              },
+            });
+            for await (const event of parseSSE(body)) seen.push(event.data);
+          })();
+          await settleThen(undefined);
+          let sent = 0;
+          for (const bound of bounds) {
+            controller.enqueue(encoder.encode(text.slice(sent, bound)));
+            sent = bound;
+            await settleThen(undefined);
+            const expected = datas.filter((_data, i) => (completeAt[i] ?? Infinity) <= sent);
+            expect(seen).toEqual(expected);
+          }
+          controller.close();
+          await consumed;
+          expect(seen).toEqual(datas);
+        },
+      ),
+      { numRuns: 100 },
+    ));
 
   it("drops an unterminated last event, as the SSE standard says", async () => {
     expect(await collect(streamOf(["data: complete\n\ndata: cut"]))).toEqual([{ data: "complete" }]);

@@ -6,12 +6,18 @@
  * `signal` cancels the body, which closes the HTTP connection. If no chunk
  * arrives for `idleTimeoutMs`, the stream fails with `APIConnectionTimeoutError`.
  */
-import type { EventSourceMessage } from "eventsource-parser";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  ChatAgentApiError,
+} from "./errors.js";
+import { scrubError } from "./redaction.js";
+import { LineEndingNormaliser } from "./sse-line-endings.js";
+import { Unbatched } from "./sse-unbatched.js";
 
 export type { EventSourceMessage };
-
-import { batches } from "./sse-batches.js";
-import { Unbatched } from "./sse-unbatched.js";
 
 /** One server-sent event. */
 export interface SSEEvent {
@@ -31,6 +37,10 @@ export interface ParseSSEOptions {
   idleTimeoutMs?: number | undefined;
   /** Largest event in characters before the stream is failed, guarding memory (default 16 MiB). */
   maxEventSize?: number | undefined;
+  /** Who sends the stream, for errors ("Fifth Element AI at acme.example:443"); see `describeTarget`. */
+  source?: string | undefined;
+  /** Secret strings scrubbed from every error the stream fails with (a client passes `runtime.secrets`). */
+  secrets?: readonly string[] | undefined;
 }
 
 /** Parses `body` as `text/event-stream`, yielding each event as it arrives. */
@@ -78,4 +88,116 @@ function toEvent(message: EventSourceMessage): SSEEvent {
   if (message.event !== undefined) event.event = message.event;
   if (message.id !== undefined) event.id = message.id;
   return event;
+}
+
+/**
+ * {@link streamSSE}'s parser driver: reads the body (with the guards), feeds eventsource-parser, and
+ * yields once per read (every value that read's events gave), not once per event.
+ */
+async function* batches<T>(
+  open: () => SSESource | Promise<SSESource>,
+  onEvent: SSEHandler<T>,
+  onEnd: (() => void) | undefined,
+): AsyncGenerator<readonly T[], void, undefined> {
+  const { body, options = {} } = await open();
+  const { signal, idleTimeoutMs } = options;
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const out: T[] = [];
+  let parseError: Error | undefined;
+  let failure: { error: unknown } | undefined;
+  let ended = false;
+  const parser = createParser({
+    maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
+    onEvent: (message) => {
+      if (ended || failure) return;
+      try {
+        if (onEvent(message, out)) ended = true;
+      } catch (error) {
+        failure = { error };
+      }
+    },
+    onError: (error) => {
+      // Unknown fields and bad `retry:` values are ignored, as the SSE standard says.
+      if (error.type === "max-buffer-size-exceeded") {
+        parseError = new ChatAgentApiError(`Stream event too large: ${error.message}`);
+      }
+    },
+  });
+  const lineEndings = new LineEndingNormaliser();
+  let finished = false;
+  try {
+    while (true) {
+      const { done, value } = await guardedRead(reader, signal, idleTimeoutMs, options.source);
+      const text = done ? decoder.decode() : decoder.decode(value, STREAM);
+      if (done) finished = true;
+      parser.feed(lineEndings.normalise(text));
+      if (parseError) throw parseError;
+      if (out.length > 0) {
+        yield out; // the consumer has taken every value before the generator resumes
+        out.length = 0;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      if (finished) {
+        onEnd?.();
+        return;
+      }
+    }
+  } catch (error) {
+    throw options.secrets ? scrubError(error, options.secrets) : error;
+  } finally {
+    // Not awaited: when the body is one branch of a tee (a custom fetch that cloned the response,
+    // e.g. to log it), cancel() settles only once every branch is cancelled, which would hang here.
+    if (!finished) reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+const STREAM: TextDecodeOptions = { stream: true };
+
+/** One `read()`, failing fast on abort or idle timeout and mapping stream errors to typed ones. */
+function guardedRead(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal | undefined,
+  idleTimeoutMs: number | undefined,
+  source: string | undefined,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const from = source ? ` from ${source}` : "";
+  if (signal?.aborted) return Promise.reject(new APIUserAbortError());
+  return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(new APIUserAbortError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (idleTimeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        cleanup();
+        reject(new APIConnectionTimeoutError(`No stream data received${from} for ${idleTimeoutMs} ms.`));
+      }, idleTimeoutMs);
+    }
+    reader.read().then(
+      (result) => {
+        cleanup();
+        resolve(result);
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(
+          signal?.aborted ? new APIUserAbortError(undefined, { cause: error }) : streamError(error, from),
+        );
+      },
+    );
+  });
+}
+
+function streamError(error: unknown, from: string): Error {
+  if (error instanceof ChatAgentApiError) return error;
+  return new APIConnectionError(`Connection error while reading the stream${from}.`, { cause: error });
 }

@@ -110,18 +110,69 @@ function onDeadline(deadline: Deadline): void {
   deadline.expire();
 }
 
-/** Maps whatever `fetch` threw to the right class: user abort, timeout, or connection error (cause kept). */
+/** Where a request went, for errors: the vendor and `host:port` (never a path, query or user-info). */
+export interface RequestTarget {
+  /** The vendor's name ("Cavuer"), when the client set one. */
+  vendor?: string | undefined;
+  /** The request URL. */
+  url: string;
+}
+
+/** "Cavuer at api.cavuer.com:443": who and where, without a path or query (which may carry keys). */
+export function describeTarget(target: RequestTarget): string {
+  let hostPort = "an unparsable URL";
+  try {
+    const url = new URL(target.url);
+    hostPort = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+  } catch {}
+  return target.vendor ? `${target.vendor} at ${hostPort}` : hostPort;
+}
+
+/** The platform's error code (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`…) from a cause chain. */
+function errorCode(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 6 && current !== null && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
+    const errors = (current as { errors?: unknown }).errors;
+    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Maps whatever `fetch` threw to the right class: user abort, timeout, or connection error (cause
+ * kept). With a `target`, connection and timeout errors say which vendor and `host:port` failed.
+ */
 export function toConnectionError(
   error: unknown,
   userSignal: AbortSignal | undefined,
   timedOut: boolean,
+  target?: RequestTarget,
 ): APIUserAbortError | APIConnectionError {
   if (userSignal?.aborted) {
     return error instanceof APIUserAbortError ? error : new APIUserAbortError(undefined, { cause: error });
   }
-  if (error instanceof APIUserAbortError || error instanceof APIConnectionError) return error;
-  if (timedOut) return new APIConnectionTimeoutError(undefined, { cause: error });
-  return new APIConnectionError(undefined, { cause: error });
+  if (error instanceof APIUserAbortError) return error;
+  if (timedOut || error instanceof APIConnectionTimeoutError) {
+    if (!target)
+      return error instanceof APIConnectionError
+        ? error
+        : new APIConnectionTimeoutError(undefined, { cause: error });
+    const after =
+      error instanceof APIConnectionTimeoutError ? error.message.match(/after (\d+) ms/)?.[0] : undefined;
+    return new APIConnectionTimeoutError(
+      `Request to ${describeTarget(target)} timed out${after ? ` ${after}` : ""} (no response headers).`,
+      { cause: error },
+    );
+  }
+  if (error instanceof APIConnectionError) return error;
+  if (!target) return new APIConnectionError(undefined, { cause: error });
+  const code = errorCode(error);
+  return new APIConnectionError(
+    `Connection error: could not get a response from ${describeTarget(target)}${code ? ` (${code})` : ""}.`,
+    { cause: error },
+  );
 }
 
 /** Resolves after `ms`, or rejects with `APIUserAbortError` as soon as `signal` aborts. */

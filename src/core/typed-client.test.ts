@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { APIUserAbortError, NotFoundError, RateLimitError } from "./errors.js";
+import {
+  APIUserAbortError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+} from "./errors.js";
 import type { FetchLike } from "./options.js";
-import { createTypedClient } from "./typed-client.js";
+import { createTypedClient, unwrap } from "./typed-client.js";
 
 interface paths {
   "/chat/{slug}": {
@@ -93,5 +99,24 @@ describe("createTypedClient", () => {
     const api = client(recorder([]).fetch);
     expect(api.runtime.resolve().timeout).toBe(60_000);
     expect(api.runtime.resolve({ timeout: 5 }).timeout).toBe(5);
+  });
+});
+
+describe("unwrap", () => {
+  it("returns data for 2xx, including an empty 204", () => {
+    expect(unwrap({ data: { a: 1 }, response: new Response(null, { status: 200 }) })).toEqual({ a: 1 });
+    expect(unwrap({ data: undefined, response: new Response(null, { status: 204 }) })).toBeUndefined();
+  });
+
+  it("throws the status's class with the parsed body and redacts the given secrets", () => {
+    const result = { error: { message: "dup sk-abcdef" }, response: new Response(null, { status: 409 }) };
+    expect(() => unwrap(result, { secrets: ["sk-abcdef"] })).toThrow(ConflictError);
+    expect(() => unwrap(result, { secrets: ["sk-abcdef"] })).toThrow("409 dup [redacted]");
+  });
+
+  it("throws for non-2xx even without a parsed body", () => {
+    expect(() => unwrap({ error: undefined, response: new Response(null, { status: 502 }) })).toThrow(
+      InternalServerError,
+    );
   });
 });

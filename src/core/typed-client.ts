@@ -5,9 +5,12 @@
  *   return api.unwrap(await api.GET("/channels", { params, ...api.requestInit(options) }));
  */
 import createClient, { type Client } from "openapi-fetch";
-import type { FetchLike, RequestOptions } from "./options.js";
-import { type FetchResult, unwrap } from "./result.js";
+import { APIError, type APIErrorOptions, APIRedirectError } from "./errors.js";
+import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
+import { callSecretsOf, credentialValues } from "./redaction.js";
+import { type RedirectTrace, redirectTraceOf } from "./redirects.js";
 import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
+import { requireBaseUrl } from "./validation.js";
 
 /** Options of {@link createTypedClient}: client options plus what the vendor client fills in. */
 export interface TypedClientOptions extends RuntimeOptions {
@@ -30,21 +33,75 @@ export type TypedClient<Paths extends {}> = Client<Paths> & {
 /** Creates an openapi-fetch client for `Paths` whose every request goes through the runtime. */
 export function createTypedClient<Paths extends {}>(options: TypedClientOptions): TypedClient<Paths> {
   const { baseUrl, authHeaders = {}, headers = {}, ...rest } = options;
-  const secrets = [...(options.secrets ?? []), ...secretsOf(authHeaders)];
-  const runtime = createRuntimeFetch({ ...rest, secrets });
-  const client = createClient<Paths>({ baseUrl, fetch: runtime, headers: { ...headers, ...authHeaders } });
+  requireBaseUrl("baseUrl", baseUrl);
+  checkHeaders("headers", headers);
+  // The client's own headers may carry a credential too (`headers: { authorization: … }`).
+  const credentialNames = new Set(Object.keys(authHeaders).map((name) => name.toLowerCase()));
+  const secrets = [
+    ...(options.secrets ?? []),
+    ...credentialValues(authHeaders, credentialNames),
+    ...credentialValues(headers, credentialNames),
+  ];
+  const runtime = createRuntimeFetch({ ...rest, secrets, credentialHeaders: Object.keys(authHeaders) });
+  // The client's `headers` go over the credentials, so that `null` removes one as it removes any default.
+  // `redirect: "manual"`: the runtime follows redirects itself, keeping credentials on their origin.
+  const client = createClient<Paths>({
+    baseUrl,
+    fetch: runtime,
+    headers: { ...authHeaders, ...headers },
+    redirect: "manual",
+  });
   return {
     ...client,
     runtime,
     requestInit: (call) => ({ fetch: runtime.withOptions(call) }),
-    unwrap: (result) => unwrap(result, { secrets: runtime.secrets }),
+    unwrap: <T>(result: FetchResult<T>): T =>
+      unwrap(result, { secrets: [...runtime.secrets, ...callSecretsOf(result.response)] }),
   };
 }
 
-/** Header values plus the bare token of `Bearer <token>` / `Basic <token>`. */
-function secretsOf(headers: Record<string, string>): string[] {
-  return Object.values(headers).flatMap((value) => {
-    const token = /^(?:Bearer|Basic)\s+(.+)$/i.exec(value)?.[1];
-    return token ? [value, token] : [value];
-  });
+/** The shape of every openapi-fetch result. */
+export interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The `data` of a 2xx result; otherwise throws the `APIError` subclass for the
+ * status (`NotFoundError`, `RateLimitError`, …) with the parsed body and the
+ * vendor's message. Pass the client's `secrets` so none reach the message.
+ */
+export function unwrap<T>(result: FetchResult<T>, options: APIErrorOptions = {}): T {
+  const { response } = result;
+  const trace = redirectTraceOf(response);
+  if (trace && trace.finalMethod !== trace.originalMethod) throw methodChanged(trace);
+  if (!response.ok) throw APIError.from(response.status, result.error, response.headers, options);
+  return result.data as T;
+}
+
+/**
+ * A POST (or PUT, PATCH, DELETE) that a redirect turned into a GET was not answered: the answer is
+ * the GET's. Taking it as success would report a message as delivered that the server may have
+ * dropped (301/302), so helpers throw; a 303 says the server did process it.
+ */
+function methodChanged(trace: RedirectTrace): APIRedirectError {
+  const processed =
+    trace.lastStatus === 303
+      ? "303 See Other says the server processed it"
+      : "the server may or may not have processed it";
+  return new APIRedirectError(
+    `${trace.originalMethod} was redirected (${trace.lastStatus}) and became GET ${trace.finalUrl}, ` +
+      `so its answer is not the ${trace.originalMethod}'s and is not taken as success; ${processed}. ` +
+      "It was not sent again: check before retrying.",
+    { status: trace.lastStatus, reason: "method-changed", targetOrigin: originOf(trace.finalUrl) },
+  );
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

@@ -193,3 +193,35 @@ describe("createFifthElementClient().chatStream over a real connection", () => {
     await server.clientClosed();
   });
 });
+
+describe("createFifthElementClient per-call headers", () => {
+  it("sends a per-end-user x-user-identifier with chat, chatAsync and chatStream, over the client's", async () => {
+    const { fetch, requests } = recordingFetch((request) =>
+      JSON.parse(request.body).stream
+        ? new Response('data: {"chunk":"a"}\n\ndata: [DONE]\n\n', {
+            headers: { "content-type": "text/event-stream" },
+          })
+        : json({ data: reply, error: null }),
+    );
+    const client = createFifthElementClient({ apiKey, baseUrl, fetch, userIdentifier: "workspace-default" });
+    await client.chat("bot", { message: "hi" }, { headers: { "x-user-identifier": "user-1" } });
+    await client.chatAsync("bot", { message: "hi" }, { headers: { "x-user-identifier": "user-2" } });
+    const chunks: string[] = [];
+    for await (const chunk of client.chatStream(
+      "bot",
+      { message: "hi" },
+      { headers: { "x-user-identifier": "user-3" } },
+    )) {
+      chunks.push(chunk);
+    }
+    await client.chat("bot", { message: "hi" });
+    expect(chunks).toEqual(["a"]);
+    expect(requests.map((request) => request.headers.get("x-user-identifier"))).toEqual([
+      "user-1",
+      "user-2",
+      "user-3",
+      "workspace-default",
+    ]);
+    expect(requests[2]?.headers.get("accept")).toBe("text/event-stream");
+  });
+});

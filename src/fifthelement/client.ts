@@ -6,14 +6,17 @@
 import type { components, paths } from "../../generated/fifthelement.js";
 import {
   type ClientOptions,
+  callSecretsOf,
   createTypedClient,
+  describeTarget,
   type RequestOptions,
+  requireSecret,
   requireString,
   type TypedClient,
   ValidationError,
 } from "../core/index.js";
 import { createKnowledgeHelpers, type KnowledgeHelpers } from "./knowledge.js";
-import { chatChunks } from "./stream.js";
+import { chatChunks, requireEventStream } from "./stream.js";
 
 export type ChatMetadata = components["schemas"]["ChatMetadata"];
 
@@ -71,9 +74,10 @@ export function createFifthElementClient(options: FifthElementClientOptions): Fi
   requireString("baseUrl", baseUrl);
   const api = createTypedClient<paths>({
     ...common,
+    vendor: "Fifth Element AI",
     baseUrl,
     headers: userIdentifier === undefined ? headers : { ...headers, "x-user-identifier": userIdentifier },
-    authHeaders: { authorization: `Bearer ${requireString("apiKey", apiKey)}` },
+    authHeaders: { authorization: `Bearer ${requireSecret("apiKey", apiKey)}` },
   });
 
   const send = (slug: string, input: ChatInput, extra: { stream?: boolean; async?: boolean }) => ({
@@ -100,7 +104,11 @@ export function createFifthElementClient(options: FifthElementClientOptions): Fi
       });
       const body = api.unwrap(result) as unknown as ReadableStream<Uint8Array> | null;
       if (!body) throw new ValidationError("response", "the 200 stream response had no body");
-      return { body, options: { signal: call.signal, idleTimeoutMs: api.runtime.resolve(call).timeout } };
+      const secrets = [...api.runtime.secrets, ...callSecretsOf(result.response)];
+      requireEventStream(result.response, secrets);
+      const idleTimeoutMs = api.runtime.resolve(call).timeout;
+      const source = describeTarget({ vendor: "Fifth Element AI", url: result.response.url || baseUrl });
+      return { body, options: { signal: call.signal, idleTimeoutMs, source, secrets } };
     });
   }
 

@@ -104,6 +104,14 @@ describe("iterateDocuments", () => {
     expect(DEFAULT_MAX_DOCUMENT_PAGES).toBe(10_000);
   });
 
+  it("reads past the core paginator's default page cap when maxPages allows it", async () => {
+    const count = DEFAULT_MAX_DOCUMENT_PAGES + 2;
+    const { fetch } = recordingFetch(documentsServer(count));
+    const client = createFifthElementClient({ apiKey, baseUrl, fetch });
+    const documents = await collect(client.iterateDocuments(repositoryId, { limit: 1, maxPages: count }));
+    expect(documents).toHaveLength(count);
+  });
+
   it("sends nothing until the first next(), and nothing more after break", async () => {
     const { fetch, requests } = recordingFetch(documentsServer(10));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });

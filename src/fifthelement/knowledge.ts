@@ -101,6 +101,8 @@ export function createKnowledgeHelpers(api: TypedClient<paths>): KnowledgeHelper
     let pages = 0;
     // The core paginator follows a cursor; here the cursor is the next page's `start` offset.
     return paginate<Document>({
+      // This iterator enforces maxPages itself (with its own message); the core cap must not cut first.
+      maxPages: maxPages + 1,
       fetchPage: async (cursor) => {
         if (pages === maxPages) {
           throw new ChatAgentApiError(

@@ -33,3 +33,25 @@ describe("readChatStream chunk decoding", () => {
     );
   });
 });
+
+describe("stream errors never quote a key", () => {
+  const KEY = "fe_live_STREAM_secret_0123456789";
+  const streamOfText = (text: string) => new Response(text).body as ReadableStream<Uint8Array>;
+
+  it.each([
+    ["not JSON", `data: ${"y".repeat(100)}${KEY} trailing\n\n`],
+    ["an unexpected shape", `data: {"pad":"${"z".repeat(92)}","echo":"${KEY}"}\n\n`],
+    ["an in-band error", `data: {"error":{"name":"AuthError","message":"bad key ${KEY}"}}\n\n`],
+  ])("on %s, even where the preview is cut", async (_case, text) => {
+    const error: unknown = await (async () => {
+      for await (const _chunk of readChatStream(streamOfText(text), { secrets: [KEY] })) {
+        // drain
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MalformedStreamError);
+    const rendered = `${String(error)}\n${(error as Error).stack}`;
+    for (let start = 0; start + 8 <= KEY.length; start++) {
+      expect(rendered).not.toContain(KEY.slice(start, start + 8));
+    }
+  });
+});

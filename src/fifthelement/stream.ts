@@ -2,12 +2,16 @@
  * Fifth Element's SSE protocol: each event's data is `{"chunk": "..."}`, and `[DONE]` ends the
  * reply. A stream that ends without `[DONE]` was cut off, so it fails rather than pass as complete.
  */
-import { ChatAgentApiError, type ParseSSEOptions, type SSESource, streamSSE } from "../core/index.js";
+import {
+  MalformedStreamError,
+  type ParseSSEOptions,
+  redactSecrets,
+  type SSESource,
+  streamSSE,
+} from "../core/index.js";
 
-/** The stream broke Fifth Element's event protocol (bad JSON, no `chunk`, or no `[DONE]`). */
-export class MalformedStreamError extends ChatAgentApiError {
-  override name = "MalformedStreamError";
-}
+/** The stream broke Fifth Element's event protocol (bad JSON, no `chunk`, or no `[DONE]`); also exported from the package root. */
+export { MalformedStreamError };
 
 export const STREAM_DONE = "[DONE]";
 
@@ -28,12 +32,19 @@ export function chatChunks(
   open: () => SSESource | Promise<SSESource>,
 ): AsyncGenerator<string, void, undefined> {
   let index = 0;
+  // The secrets the errors must not quote; known once `open` has given the body and its options.
+  let secrets: readonly string[] = [];
+  const opened = async () => {
+    const source = await open();
+    secrets = source.options?.secrets ?? [];
+    return source;
+  };
   return streamSSE<string>(
-    open,
+    opened,
     (message, out) => {
       const { data } = message;
       if (data === STREAM_DONE) return true;
-      out.push(fastChunk(data) ?? chunkText(data, index));
+      out.push(fastChunk(data) ?? chunkText(data, index, secrets));
       index++;
       return undefined;
     },
@@ -42,6 +53,20 @@ export function chatChunks(
         `The stream ended after ${index} chunks without "data: ${STREAM_DONE}".`,
       );
     },
+  );
+}
+
+/**
+ * Fails with `MalformedStreamError` naming the content type when a stream request was answered with
+ * something else (a JSON reply, an HTML error page), instead of a later "ended after 0 chunks".
+ */
+export function requireEventStream(response: Response, secrets: readonly string[] = []): void {
+  const type = response.headers.get("content-type") ?? "";
+  if (/^\s*text\/event-stream\s*(;|$)/i.test(type)) return;
+  response.body?.cancel().catch(() => {});
+  const got = type === "" ? "no content type" : JSON.stringify(redactSecrets(type, secrets).slice(0, 100));
+  throw new MalformedStreamError(
+    `Expected a text/event-stream answer to the stream request, got ${got} (status ${response.status}).`,
   );
 }
 
@@ -65,12 +90,12 @@ function fastChunk(data: string): string | undefined {
   return NEEDS_JSON.test(text) ? undefined : text;
 }
 
-function chunkText(data: string, index: number): string {
+function chunkText(data: string, index: number, secrets: readonly string[]): string {
   let payload: unknown;
   try {
     payload = JSON.parse(data);
   } catch {
-    throw new MalformedStreamError(`Stream event ${index}: data is not JSON: ${preview(data)}`);
+    throw new MalformedStreamError(`Stream event ${index}: data is not JSON: ${preview(data, secrets)}`);
   }
   if (payload !== null && typeof payload === "object") {
     const { chunk, error } = payload as { chunk?: unknown; error?: { name?: unknown; message?: unknown } };
@@ -78,13 +103,17 @@ function chunkText(data: string, index: number): string {
     // An error sent in-band after the 200 (same envelope as error responses).
     if (error && typeof error === "object") {
       throw new MalformedStreamError(
-        `Stream event ${index}: ${String(error.name)}: ${String(error.message)}`,
+        redactSecrets(`Stream event ${index}: ${String(error.name)}: ${String(error.message)}`, secrets),
       );
     }
   }
-  throw new MalformedStreamError(`Stream event ${index}: expected {"chunk": string}, got ${preview(data)}`);
+  throw new MalformedStreamError(
+    `Stream event ${index}: expected {"chunk": string}, got ${preview(data, secrets)}`,
+  );
 }
 
-function preview(text: string): string {
-  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+/** The start of an event for an error message: secrets redacted first, so no prefix of one survives the cut. */
+function preview(text: string, secrets: readonly string[]): string {
+  const redacted = redactSecrets(text, secrets);
+  return JSON.stringify(redacted.length > 120 ? `${redacted.slice(0, 120)}…` : redacted);
 }
