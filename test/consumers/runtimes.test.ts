@@ -65,6 +65,15 @@ describe.skipIf(consumerUnavailable)("the packed tarball under each runtime", ()
     project?.remove();
   });
 
+  it("a CommonJS module on this Node can require() every entry point of the ESM-only package", async () => {
+    const subpaths = ["", "/cavuer", "/fifthelement", "/caac", "/chataibot", "/caac-agent", "/mock"];
+    const script = `console.log(JSON.stringify(${JSON.stringify(subpaths)}.map((s) => Object.keys(require("chat-agent-apis" + s)).length > 0)))`;
+    const { stdout } = await run(process.execPath, ["--input-type=commonjs", "-e", script], {
+      cwd: project.dir,
+    });
+    expect(JSON.parse(stdout)).toEqual(subpaths.map(() => true));
+  });
+
   for (const runtime of runtimes) {
     it.skipIf(unavailable(runtime))(
       `${runtime.name} runs the clients, the identity helpers and createAgentHandler`,
