@@ -2,7 +2,7 @@
 // over the one tsc emits. tsc declares every function of Ajv's standalone code from its destructured
 // defaults, and those declarations fail type-checking in a consumer without `skipLibCheck`
 // (`parentData` does not exist …). This states only the typed surface the runtime imports;
-// caac-agent.validators.matches.ts fails the type-check if it drifts from the generated module.
+// validators.matches.ts fails the type-check if it drifts from the generated module.
 import type { ErrorObject } from "ajv";
 
 /** A compiled validator: returns whether `data` is valid and leaves Ajv's errors on `.errors`. */

@@ -31,7 +31,8 @@ export interface ConsumerProject {
 /**
  * Packs the repository (without lifecycle scripts: dist/ is already built, and a `prepack` rebuild
  * would race the other test files reading dist/) and installs the tarball into a new project,
- * with @types/node at the floor's version. npm's cache answers for the dependencies when warm.
+ * with @types/node at the floor's version and the optional peer redis (for caac-agent/redis).
+ * npm's cache answers for the dependencies when warm.
  */
 export async function createConsumerProject(): Promise<ConsumerProject> {
   const dir = mkdtempSync(join(tmpdir(), "chat-agent-apis-consumer-"));
@@ -48,7 +49,8 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
       name: "chat-agent-apis-consumer",
       private: true,
       type: "module",
-      dependencies: { "chat-agent-apis": `file:./${tarballName}`, "@types/node": "20.19.43" },
+      // redis: the optional peer that chat-agent-apis/caac-agent/redis needs, at the tested version.
+      dependencies: { "chat-agent-apis": `file:./${tarballName}`, "@types/node": "20.19.43", redis: "6.3.1" },
     }),
   );
   await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {

@@ -2,7 +2,7 @@
 // that every public subpath type-checks with TypeScript's defaults (skipLibCheck off) under each
 // module resolution and lib a user may have.
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,11 +68,11 @@ describe.skipIf(consumerUnavailable)("the packed tarball", () => {
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json"]));
     expect(files.filter((path) => /\.test\.|test-support|\.map$/.test(path))).toEqual([]);
     expect(files.filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))).toEqual([]);
-    expect(files.filter((path) => path.startsWith("specs/")).sort()).toEqual(
-      ["caac", "caac-agent", "cavuer", "chataibot", "fifthelement"]
-        .map((api) => `specs/${api}/openapi.yaml`)
-        .sort(),
-    );
+    const specs = readdirSync(join(repoRoot, "specs"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `specs/${entry.name}/openapi.yaml`);
+    expect(files.filter((path) => path.startsWith("specs/")).sort()).toEqual(specs.sort());
+    expect(files.filter((path) => path.endsWith(".yaml") && !path.startsWith("specs/"))).toEqual([]);
     // Only the agent runtime reads a spec at run time, as the compiled module of its bundle.
     expect(files.filter((path) => /bundle\.(js|json)$/.test(path))).toEqual([
       "dist/generated/caac-agent.bundle.js",

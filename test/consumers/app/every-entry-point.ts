@@ -4,13 +4,24 @@
 import * as root from "chat-agent-apis";
 import * as caac from "chat-agent-apis/caac";
 import * as caacAgent from "chat-agent-apis/caac-agent";
+import * as caacAgentRedis from "chat-agent-apis/caac-agent/redis";
 import * as cavuer from "chat-agent-apis/cavuer";
 import * as widgetTestServer from "chat-agent-apis/cavuer/widget-test-server";
 import * as chataibot from "chat-agent-apis/chataibot";
 import * as fifthelement from "chat-agent-apis/fifthelement";
 import * as mock from "chat-agent-apis/mock";
 
-export const entryPoints = [root, caac, caacAgent, cavuer, widgetTestServer, chataibot, fifthelement, mock];
+export const entryPoints = [
+  root,
+  caac,
+  caacAgent,
+  caacAgentRedis,
+  cavuer,
+  widgetTestServer,
+  chataibot,
+  fifthelement,
+  mock,
+];
 
 export async function firstSteps(): Promise<string> {
   const client = fifthelement.createFifthElementClient({
