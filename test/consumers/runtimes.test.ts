@@ -1,7 +1,8 @@
 // The packed tarball under each server-side runtime the package claims: the clients (JSON reply,
-// stream, typed error) against a loopback vendor, the Cavuer identity helpers (WebCrypto) and
-// createAgentHandler, by the same consumer script (app/main.js). Node runs it always; Bun and Deno
-// run it where scripts/install-runtimes put them (as .ci/run does), else they skip saying so.
+// stream, typed error) against a loopback vendor, the Cavuer identity helpers (WebCrypto),
+// createAgentHandler and the ChatAIBot webhook receiver, by one consumer script (app/main.js).
+// Node runs it always; Bun and Deno run it where scripts/install-runtimes put them (as .ci/run
+// does), else they skip saying so.
 import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -76,7 +77,7 @@ describe.skipIf(consumerUnavailable)("the packed tarball under each runtime", ()
 
   for (const runtime of runtimes) {
     it.skipIf(unavailable(runtime))(
-      `${runtime.name} runs the clients, the identity helpers and createAgentHandler`,
+      `${runtime.name} runs the clients, the identity helpers, createAgentHandler and the webhook receiver`,
       async () => {
         const { stdout } = await run(runtime.bin, [...runtime.args, "main.js", vendor.url], {
           cwd: project.dir,
@@ -98,6 +99,12 @@ describe.skipIf(consumerUnavailable)("the packed tarball under each runtime", ()
             rejectsForgery: true,
           },
           agentHandler: { ok: [200, { reply_text: "hello from the agent" }], bad: 400 },
+          webhookHandler: {
+            handshake: [200, { token: "whk_consumer_token" }],
+            wrongToken: 401,
+            delivery: [200, { ok: true, received: 1 }],
+            received: [["status_change", false]],
+          },
         });
         expect(vendor.requests.at(-1)?.authorization).toBe("Bearer fe_consumer_key");
       },
