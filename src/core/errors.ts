@@ -2,7 +2,7 @@
  * The error classes every client throws, shaped after openai-node: one base
  * class, an `APIError` per HTTP status family, and connection-level errors.
  */
-import { redactDeep, redactedHeaders, redactSecrets } from "./redaction.js";
+import { type HeadersLike, redactDeep, redactedHeaders, redactSecrets } from "./redaction.js";
 
 /** Base class of every error this package throws; `instanceof` it to catch them all. */
 export class ChatAgentApiError extends Error {
@@ -30,7 +30,7 @@ export class APIError extends ChatAgentApiError {
   constructor(
     status: number,
     body: unknown,
-    headers: HeadersInit | undefined,
+    headers: HeadersLike | undefined,
     options: APIErrorOptions = {},
   ) {
     const secrets = options.secrets ?? [];
@@ -44,7 +44,7 @@ export class APIError extends ChatAgentApiError {
   }
 
   /** The subclass matching `status` (`NotFoundError` for 404, …), with a message taken from the vendor's envelope. */
-  static from(status: number, body: unknown, headers?: HeadersInit, options: APIErrorOptions = {}): APIError {
+  static from(status: number, body: unknown, headers?: HeadersLike, options: APIErrorOptions = {}): APIError {
     const ErrorClass = errorClassFor(status);
     return new ErrorClass(status, body, headers, options);
   }

@@ -54,11 +54,17 @@ export const REDACTED = "[redacted]";
 const MIN_SECRET_LENGTH = 4;
 
 /**
+ * What `new Headers()` accepts. Spelled out rather than the DOM lib's `HeadersInit`, so that the
+ * published declarations type-check in a project without the DOM lib (Node types only).
+ */
+export type HeadersLike = Headers | Record<string, string> | [string, string][];
+
+/**
  * A copy of `headers` as a plain object with every secret header's value replaced, and `secrets`
  * scrubbed from the other values (a server may echo a key back); safe to log.
  */
 export function redactHeaders(
-  headers: HeadersInit | undefined,
+  headers: HeadersLike | undefined,
   secrets: readonly string[] = [],
 ): Record<string, string> {
   const out: Record<string, string> = {};
@@ -69,7 +75,7 @@ export function redactHeaders(
 }
 
 /** A copy of `headers` with every secret header's value and every secret replaced; safe to keep on an error. */
-export function redactedHeaders(headers: HeadersInit | undefined, secrets: readonly string[] = []): Headers {
+export function redactedHeaders(headers: HeadersLike | undefined, secrets: readonly string[] = []): Headers {
   return new Headers(redactHeaders(headers, secrets));
 }
 

@@ -1,0 +1,102 @@
+// The packed tarball as a user installs it: what it ships, that publint and attw find nothing, and
+// that every public subpath type-checks with TypeScript's defaults (skipLibCheck off) under each
+// module resolution and lib a user may have.
+import { execFile } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type ConsumerProject,
+  consumerUnavailable,
+  createConsumerProject,
+  repoRoot,
+} from "./consumer-project.js";
+
+const run = promisify(execFile);
+const bin = (name: string) => join(repoRoot, "node_modules/.bin", name);
+
+if (consumerUnavailable) console.warn(`tarball: skipped because ${consumerUnavailable}`);
+
+describe.skipIf(consumerUnavailable)("the packed tarball", () => {
+  let project: ConsumerProject;
+  beforeAll(async () => {
+    project = await createConsumerProject();
+  }, 180_000);
+  afterAll(() => project?.remove());
+
+  /** Type-checks the consumer under one of app/tsconfig.*.json; resolves to tsc's diagnostics. */
+  async function typeCheck(config: string): Promise<string> {
+    try {
+      await run(bin("tsc"), ["-p", join(project.dir, config)], { cwd: project.dir });
+      return "";
+    } catch (error) {
+      return String((error as { stdout?: string }).stdout ?? error);
+    }
+  }
+
+  it("type-checks every public subpath with moduleResolution nodenext, lib es2022 and Node types only", async () => {
+    expect(await typeCheck("tsconfig.nodenext.json")).toBe("");
+  }, 120_000);
+
+  it("type-checks every public subpath with moduleResolution bundler, lib es2022 and Node types only", async () => {
+    expect(await typeCheck("tsconfig.bundler.json")).toBe("");
+  }, 120_000);
+
+  it("type-checks the client subpaths in a browser project (DOM lib, no Node types)", async () => {
+    expect(await typeCheck("tsconfig.browser.json")).toBe("");
+  }, 120_000);
+
+  it("the type-check consumer imports every subpath that package.json exports", () => {
+    const { exports } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+      exports: Record<string, unknown>;
+    };
+    const consumer = readFileSync(join(project.dir, "every-entry-point.ts"), "utf8");
+    const imported = [...consumer.matchAll(/from "(chat-agent-apis[^"]*)"/g)].map((m) => m[1]);
+    const subpaths = Object.keys(exports)
+      .filter((subpath) => subpath !== "./package.json")
+      .map((subpath) => `chat-agent-apis${subpath.slice(1)}`);
+    expect(imported.sort()).toEqual(subpaths.sort());
+  });
+
+  it("ships the build, each spec once and the licence; no tests, test support, source maps or TS sources", async () => {
+    const { stdout } = await run("tar", ["-tzf", project.tarball]);
+    const files = stdout
+      .trim()
+      .split("\n")
+      .map((path) => path.replace(/^package\//, ""));
+    expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json"]));
+    expect(files.filter((path) => /\.test\.|test-support|\.map$/.test(path))).toEqual([]);
+    expect(files.filter((path) => path.endsWith(".ts") && !path.endsWith(".d.ts"))).toEqual([]);
+    const specs = readdirSync(join(repoRoot, "specs"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `specs/${entry.name}/openapi.yaml`);
+    expect(files.filter((path) => path.startsWith("specs/")).sort()).toEqual(specs.sort());
+    expect(files.filter((path) => path.endsWith(".yaml") && !path.startsWith("specs/"))).toEqual([]);
+    // Only the agent runtime reads a spec at run time, as the compiled module of its bundle.
+    expect(files.filter((path) => /bundle\.(js|json)$/.test(path))).toEqual([
+      "dist/generated/caac-agent.bundle.js",
+    ]);
+  });
+
+  it("passes publint --strict", async () => {
+    const installed = join(project.dir, "node_modules/chat-agent-apis");
+    const { stdout } = await run(bin("publint"), ["--strict", "--pack", "false", installed]);
+    expect(stdout).toContain("All good!");
+  }, 60_000);
+
+  it("passes attw with the esm-only profile", async () => {
+    // attw exits non-zero on any problem the profile does not ignore; its table names the subpath.
+    const result = await run(bin("attw"), [
+      project.tarball,
+      "--profile",
+      "esm-only",
+      "--format",
+      "ascii",
+    ]).then(
+      ({ stdout }) => ({ ok: true, stdout }),
+      (error: { stdout?: string }) => ({ ok: false, stdout: String(error.stdout) }),
+    );
+    expect(result.ok, result.stdout).toBe(true);
+  }, 120_000);
+});
