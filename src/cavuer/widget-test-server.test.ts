@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseUsers, startWidgetTestServer, type WidgetTestServer } from "./widget-test-server.js";
+import { startWidgetTestServer, type WidgetTestServer } from "./widget-test-server.js";
 
 const SECRET = "sk_unit_test_secret_value";
 const hmac = (userId: string, key = SECRET) => createHmac("sha256", key).update(userId).digest("hex");
@@ -148,26 +148,5 @@ describe("WidgetTestServer.close", () => {
     const started = performance.now();
     await server.close();
     expect(performance.now() - started).toBeLessThan(1000);
-  });
-});
-
-describe("parseUsers", () => {
-  it("accepts the seed's shape, defaulting a missing name to the id", () => {
-    expect(
-      parseUsers({ a: { id: "a@example.com", name: "A" }, b: { id: "b" }, g: null }, "users.json"),
-    ).toEqual({
-      a: { id: "a@example.com", name: "A" },
-      b: { id: "b", name: "b" },
-      g: null,
-    });
-  });
-
-  it("names the file and the entry that is wrong", () => {
-    expect(() => parseUsers([], "users.json")).toThrow(/users.json: expected an object/);
-    expect(() => parseUsers({}, "users.json")).toThrow(/users.json: lists no users/);
-    expect(() => parseUsers({ x: { name: "X" } }, "users.json")).toThrow(/users.json: "x" must be null/);
-    expect(() => parseUsers({ x: { id: "" } }, "users.json")).toThrow(/"x" must be null/);
-    expect(() => parseUsers({ x: "x@example.com" }, "users.json")).toThrow(/"x" must be null/);
-    expect(() => parseUsers({ x: { id: "x", name: 1 } }, "users.json")).toThrow(/"x".name must be a string/);
   });
 });

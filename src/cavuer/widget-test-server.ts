@@ -5,22 +5,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { computeUserHash, widgetScriptTag } from "./identity.js";
 import { chatPage, homePage, notFoundPage, type PageEntry } from "./widget-test-server-pages.js";
+import { DEFAULT_USERS, type WidgetTestUsers } from "./widget-test-server-users.js";
 
-/** A test user: `id` goes to `data-user-id`; `name` is only shown on the page. */
-export interface WidgetTestUser {
-  id: string;
-  name: string;
-}
-
-/** Page key (the `/chat/<key>` URL segment) → user, or `null` for an anonymous guest. */
-export type WidgetTestUsers = Record<string, WidgetTestUser | null>;
-
-/** The seed's users: John and Anna are identified, the guest is anonymous. */
-export const DEFAULT_USERS: WidgetTestUsers = {
-  john: { id: "john@example.com", name: "John" },
-  anna: { id: "anna@example.com", name: "Anna" },
-  guest: null,
-};
+export {
+  DEFAULT_USERS,
+  parseUsers,
+  type WidgetTestUser,
+  type WidgetTestUsers,
+} from "./widget-test-server-users.js";
 
 // A well-formed hash that cannot be right: what a visitor spoofing another user's id would send.
 const WRONG_KEY = "not-the-widget-secret-key";
@@ -45,41 +37,6 @@ export interface WidgetTestServer {
   url: string;
   /** Stops listening and drops open connections (browsers keep them alive). */
   close(): Promise<void>;
-}
-
-/** Checks a parsed users file; `source` names it in error messages. */
-export function parseUsers(value: unknown, source: string): WidgetTestUsers {
-  const example = `{"john": {"id": "john@example.com", "name": "John"}, "guest": null}`;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error(
-      `${source}: expected an object mapping a page key to a user or null (a guest), e.g. ${example}`,
-    );
-  }
-  const users: WidgetTestUsers = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (key === "") throw new Error(`${source}: a page key must not be empty`);
-    if (entry === null) {
-      users[key] = null;
-      continue;
-    }
-    const record = entry as { id?: unknown; name?: unknown };
-    if (
-      typeof entry !== "object" ||
-      Array.isArray(entry) ||
-      typeof record.id !== "string" ||
-      record.id === ""
-    ) {
-      throw new Error(
-        `${source}: "${key}" must be null (a guest) or {"id": "<non-empty user id>", "name": "…"}`,
-      );
-    }
-    if (record.name !== undefined && typeof record.name !== "string") {
-      throw new Error(`${source}: "${key}".name must be a string`);
-    }
-    users[key] = { id: record.id, name: record.name ?? record.id };
-  }
-  if (Object.keys(users).length === 0) throw new Error(`${source}: lists no users; e.g. ${example}`);
-  return users;
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, html: string): void {

@@ -1,12 +1,16 @@
 // Sending one probe and timing its answer, and the small pool that keeps at most a few in flight.
+import type { CheckId } from "./checks.js";
 
+/** One request verify-agent sends, and the check group that judges its answer. */
 export type Probe = {
+  group: CheckId;
   label: string;
   body: string;
   contentType?: string;
   auth: "valid" | "missing" | "wrong";
 };
 
+/** A probe and what came back: a status, headers and body, or the error that stopped it. */
 export type Exchange = Probe & {
   status?: number;
   responseType?: string;
@@ -16,6 +20,7 @@ export type Exchange = Probe & {
   ms: number;
 };
 
+/** Sends `probe` and times the answer; never throws (a failure is the exchange's `error`). */
 export async function send(
   doFetch: typeof fetch,
   url: string,
@@ -51,6 +56,7 @@ export async function send(
   }
 }
 
+/** Runs `work` over `items` with at most `size` in flight, keeping the results in order. */
 export async function pool<T, R>(
   items: readonly T[],
   size: number,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { requestExamples, requestSchema, validateRequest } from "../spec.js";
-import { createRandom } from "./prng.js";
-import { mutations, type Schema, sample } from "./sample.js";
+import { createRandom, mutations, type Schema, sample } from "./sample.js";
 
 const schema = requestSchema as Schema;
 

@@ -7,8 +7,9 @@ import { createAgentHandler } from "../handler.js";
 import { createKnowledgeAgent } from "../knowledge-agent.js";
 import { serveAgent } from "../serve.js";
 import { validateRequest } from "../spec.js";
-import { formatReport, formatReportJson } from "./format.js";
-import { CHECKS, type VerifyReport, verifyAgent } from "./verify-agent.js";
+import { CHECKS } from "./checks.js";
+import { formatReport, formatReportJson, type VerifyReport } from "./report.js";
+import { verifyAgent } from "./verify-agent.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -2,12 +2,11 @@
 // spec, in the manner of Schemathesis' checks. Bounded: under 60 requests, each with a timeout
 // equal to the deadline, at most 4 in flight; deterministic for a given seed.
 import { CAAC_TIMEOUT_SECONDS, requestExamples, requestSchema } from "../spec.js";
-import type { CheckResult } from "./checks.js";
 import { pool, send } from "./exchange.js";
 import { judge } from "./judge.js";
-import { createRandom } from "./prng.js";
 import { planProbes } from "./probes.js";
-import type { Schema } from "./sample.js";
+import type { VerifyReport } from "./report.js";
+import { createRandom, type Schema } from "./sample.js";
 
 /** Options of {@link verifyAgent}. */
 export type VerifyOptions = {
@@ -25,18 +24,6 @@ export type VerifyOptions = {
   fetch?: typeof fetch;
 };
 
-/** The report of a run. */
-export type VerifyReport = {
-  url: string;
-  seed: number;
-  deadlineSeconds: number;
-  requests: number;
-  ok: boolean;
-  checks: CheckResult[];
-};
-
-export { CHECKS, type CheckId, type CheckResult } from "./checks.js";
-
 /** Runs every check against `options.url` and reports; never throws for a misbehaving server. */
 export async function verifyAgent(options: VerifyOptions): Promise<VerifyReport> {
   const seed = options.seed ?? 1;
@@ -51,10 +38,10 @@ export async function verifyAgent(options: VerifyOptions): Promise<VerifyReport>
 
   const probes = planProbes(schema, seedBody, random, options.generated);
 
-  const exchanges = await pool(probes, 4, ({ probe }) =>
+  const exchanges = await pool(probes, 4, (probe) =>
     send(doFetch, options.url, probe, options.token, wrongToken, deadlineSeconds),
   );
-  const results = judge(probes, exchanges, deadlineSeconds, redact);
+  const results = judge(exchanges, deadlineSeconds, redact);
   return {
     url: options.url,
     seed,

@@ -1,5 +1,15 @@
-// Renders a verify-agent report for people (a table) or machines (JSON).
-import type { VerifyReport } from "./verify-agent.js";
+// A verify-agent report, and its renderings for people (a table) or machines (JSON).
+import type { CheckResult } from "./checks.js";
+
+/** The report of a run. */
+export type VerifyReport = {
+  url: string;
+  seed: number;
+  deadlineSeconds: number;
+  requests: number;
+  ok: boolean;
+  checks: CheckResult[];
+};
 
 /** One line per check: ✓/✗, id, meaning, slowest answer, and the reason for a failure. */
 export function formatReport(report: VerifyReport): string {
