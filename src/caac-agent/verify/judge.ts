@@ -19,11 +19,7 @@ export function malformedMarkers(text: string): string[] {
 }
 
 /** One result per check, in registry order, from the answers to a run's probes. */
-export function judge(
-  exchanges: readonly Exchange[],
-  deadlineSeconds: number,
-  redact: (text: string) => string,
-): CheckResult[] {
+export function judge(exchanges: readonly Exchange[], deadlineSeconds: number): CheckResult[] {
   const byGroup = (group: CheckId) => exchanges.filter((exchange) => exchange.group === group);
   const all = exchanges;
   const slowest = (list: readonly Exchange[]) => Math.round(Math.max(0, ...list.map((e) => e.ms)));
@@ -33,16 +29,18 @@ export function judge(
     const result: CheckResult = { id, name: CHECKS[id], ok: failures.length === 0, ms: slowest(considered) };
     if (failures.length > 0) {
       const shown = failures.slice(0, 3).join("; ");
-      result.reason = redact(failures.length > 3 ? `${shown}; and ${failures.length - 3} more` : shown);
+      result.reason = failures.length > 3 ? `${shown}; and ${failures.length - 3} more` : shown;
     }
     results.push(result);
   };
   const expectStatus = (list: readonly Exchange[], ok: (status: number) => boolean, expected: string) =>
     list
-      .filter((e) => e.status === undefined || !ok(e.status))
+      .filter((e) => e.error !== undefined || e.status === undefined || !ok(e.status))
       .map((e) => `${describe(e)}, expected ${expected}`);
 
-  const answered200 = all.filter((e) => e.status === 200);
+  // An answer that broke a limit (too large, too slow, a redirect) is judged by its own group's
+  // check only; the conformance checks look at complete answers.
+  const answered200 = all.filter((e) => e.status === 200 && e.error === undefined);
   check(
     "seed_accepted",
     byGroup("seed_accepted"),

@@ -110,8 +110,12 @@ function primaryType(schema: Schema): string | undefined {
   return undefined;
 }
 
-/** One invalid request: what was broken, and the body. */
-export type Mutation = { description: string; body: unknown };
+/**
+ * One invalid request: what was broken, and the body. `formatOnly` marks a mutation that breaks
+ * nothing but a JSON Schema `format` (a `message_uuid` that is not a UUID, a `timestamp` without
+ * a zone): a tolerant reader answers those, so they are not negative data for verify-agent.
+ */
+export type Mutation = { description: string; body: unknown; formatOnly: boolean };
 
 /** A value of a different JSON type than `schema` allows. */
 function wrongType(schema: Schema): unknown {
@@ -153,20 +157,21 @@ function negatedConstraint(schema: Schema): { rule: string; value: unknown } | u
  */
 export function mutations(schema: Schema, valid: Record<string, unknown>): Mutation[] {
   const out: Mutation[] = [
-    { description: "body is an array, not an object", body: [] },
-    { description: "body is null", body: null },
+    { description: "body is an array, not an object", body: [], formatOnly: false },
+    { description: "body is null", body: null, formatOnly: false },
   ];
   for (const name of schema.required ?? []) {
     const { [name]: _removed, ...rest } = valid;
-    out.push({ description: `required property ${name} removed`, body: rest });
+    out.push({ description: `required property ${name} removed`, body: rest, formatOnly: false });
   }
   const visit = (path: string, target: Schema, set: (value: unknown) => unknown, depth: number) => {
     const changed = wrongType(target);
-    if (changed !== undefined) out.push({ description: `${path} has the wrong type`, body: set(changed) });
+    if (changed !== undefined)
+      out.push({ description: `${path} has the wrong type`, body: set(changed), formatOnly: false });
     const negated = negatedConstraint(target);
     if (negated) {
       const description = `${path} breaks ${negated.rule}`;
-      out.push({ description, body: set(negated.value) });
+      out.push({ description, body: set(negated.value), formatOnly: negated.rule.startsWith("format ") });
     }
     if (depth > 0) return;
     if (primaryType(target) === "array" && target.items) {
