@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWidgetTestServer, type WidgetTestServer } from "./widget-test-server.js";
 
@@ -90,6 +91,36 @@ describe("startWidgetTestServer", () => {
     expect(await head.text()).toBe("");
   });
 
+  it("answers malformed request targets and Host headers 400, and keeps serving", async () => {
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { port } = new URL(server.url);
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(`${head}\r\n\r\n`));
+        let text = "";
+        socket.on("data", (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on("end", () => resolve(text.split("\r\n")[0] ?? ""));
+        socket.on("error", reject);
+        socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer to ${head}`)));
+      });
+    for (const head of [
+      "GET //[ HTTP/1.1\r\nHost: localhost",
+      "GET http://[ HTTP/1.1\r\nHost: localhost",
+      "GET /chat/<john> HTTP/1.1\r\nHost: localhost",
+      "GET * HTTP/1.1\r\nHost: localhost",
+      "GET / HTTP/1.1\r\nHost: [",
+      "GET / HTTP/1.1\r\nHost: a b",
+      "GET / HTTP/1.1\r\nHost: exa mple.com:99999x",
+    ]) {
+      expect(await raw(`${head}\r\nConnection: close`), head).toBe("HTTP/1.1 400 Bad Request");
+    }
+    expect(await raw("GET //chat/john HTTP/1.1\r\nHost: localhost\r\nConnection: close")).toBe(
+      "HTTP/1.1 404 Not Found",
+    );
+    expect((await get("/")).status).toBe(200);
+  });
+
   it("never sends the secret key", () => {
     expect(bodies.length).toBeGreaterThan(5);
     for (const body of bodies) expect(body).not.toContain(SECRET);
@@ -97,6 +128,12 @@ describe("startWidgetTestServer", () => {
 });
 
 describe("startWidgetTestServer refuses unsafe or impossible setups", () => {
+  it("with an empty host, which would bind every interface", async () => {
+    await expect(
+      startWidgetTestServer({ token: "wgt_x", secretKey: SECRET, host: "", port: 0 }),
+    ).rejects.toThrow(/host is empty/);
+  });
+
   it("without a secret key", async () => {
     await expect(startWidgetTestServer({ token: "wgt_x", secretKey: "", port: 0 })).rejects.toThrow(
       /Secret Key is missing/,

@@ -50,6 +50,30 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, html: s
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
+function badRequest(res: ServerResponse, message: string): void {
+  res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+  res.end(`${message}\n`);
+}
+
+// An origin-form request target (RFC 9112 §3.2.1, RFC 3986 pchar): what browsers send. `%` is
+// let through alone: a bad escape in a user key is the key lookup's 404, not a 400.
+const ORIGIN_FORM = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*)?$/;
+
+/** The request target's path, or undefined when it is not a valid origin-form target (`//[`, `*`). */
+function requestPath(req: IncomingMessage): string | undefined {
+  const target = req.url ?? "";
+  if (!ORIGIN_FORM.test(target)) return undefined;
+  // Appended, not resolved against a base: `//x` is a path here, not an authority.
+  return new URL(`http://localhost${target}`).pathname;
+}
+
+/** True for a Host header of the form host[:port] (HTTP/1.0 requests may omit it). */
+function validHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  if (host === "" || /[\s/?#@\\]/.test(host)) return false;
+  return URL.canParse(`http://${host}/`);
+}
+
 function urlFor(address: AddressInfo): string {
   const host = address.address === "0.0.0.0" || address.address === "::" ? "localhost" : address.address;
   return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
@@ -61,6 +85,10 @@ function urlFor(address: AddressInfo): string {
  */
 export async function startWidgetTestServer(options: WidgetTestServerOptions): Promise<WidgetTestServer> {
   const { token, secretKey, users = DEFAULT_USERS, port = 3000, host = "127.0.0.1", widgetSrc } = options;
+  if (typeof host !== "string" || host.trim() === "") {
+    // listen(port, "") binds every interface: exactly what the loopback default is there to avoid.
+    throw new TypeError("host is empty; give an address such as 127.0.0.1 (this machine only)");
+  }
   if (typeof secretKey !== "string" || secretKey === "") {
     throw new TypeError("the widget's Secret Key is missing (Cavuer dashboard → Widget channel → Security)");
   }
@@ -91,13 +119,16 @@ export async function startWidgetTestServer(options: WidgetTestServerOptions): P
         })
       : widgetScriptTag({ token, src: widgetSrc });
 
-  const server = createServer((req, res) => {
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
       res.end("Only GET and HEAD are served here.\n");
       return;
     }
-    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    const pathname = requestPath(req);
+    if (pathname === undefined)
+      return badRequest(res, "The request target is not a path this server can parse.");
+    if (!validHost(req.headers.host)) return badRequest(res, "The Host header is not a valid host[:port].");
     if (pathname === "/") return send(req, res, 200, homePage([...entries.values()]));
     if (pathname === "/favicon.ico") {
       res.writeHead(204).end();
@@ -119,6 +150,23 @@ export async function startWidgetTestServer(options: WidgetTestServerOptions): P
       return send(req, res, 404, notFoundPage(`"${key}" is a guest: there is no identity to get wrong.`));
     }
     send(req, res, 200, chatPage(entry, tagFor(entry, invalid), invalid));
+  };
+
+  const server = createServer((req, res) => {
+    // Nothing may escape the request handler: a throw here is an uncaught exception, which ends
+    // the process (or the vitest worker running the server in-process).
+    try {
+      route(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal error.\n");
+    }
+  });
+  server.on("clientError", (_error, socket) => {
+    // Unparseable requests (bad framing, header overflow): answer 400 instead of Node's bare close.
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
