@@ -115,6 +115,7 @@ describe("startWidgetTestServer", () => {
     ]) {
       expect(await raw(`${head}\r\nConnection: close`), head).toBe("HTTP/1.1 400 Bad Request");
     }
+    expect(await raw("GET / HTTP/1.1\r\nHost: localhost\r\nnot a header")).toBe("HTTP/1.1 400 Bad Request");
     expect(await raw("GET //chat/john HTTP/1.1\r\nHost: localhost\r\nConnection: close")).toBe(
       "HTTP/1.1 404 Not Found",
     );

@@ -119,7 +119,7 @@ export async function startWidgetTestServer(options: WidgetTestServerOptions): P
         })
       : widgetScriptTag({ token, src: widgetSrc });
 
-  const route = (req: IncomingMessage, res: ServerResponse): void => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
       res.end("Only GET and HEAD are served here.\n");
