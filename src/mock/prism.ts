@@ -41,6 +41,7 @@ export interface PrismProcess {
   name: string;
   url: string;
   port: number;
+  /** The watchdog supervising Prism: its output is Prism's, a signal sent to it reaches Prism. */
   child: ChildProcess;
   /** Everything Prism printed so far. */
   log(): string;
@@ -126,6 +127,8 @@ function startOnce(options: PrismOptions, port: number): Promise<PrismProcess> {
         fatalTimer = setTimeout(() => fail(`failed to start on ${prism.url}`), 1_000);
       }
     };
+    // "close", not "exit": it comes once Prism's output has been read to the end, and the reason
+    // for the exit (EADDRINUSE, say) is its last line.
     const onExit = (code: number | null, signal: string | null) =>
       fail(`exited before listening (code ${code}, signal ${signal})`);
     const onError = (error: Error) => fail(`could not be spawned: ${error.message}`);
@@ -135,12 +138,12 @@ function startOnce(options: PrismOptions, port: number): Promise<PrismProcess> {
       clearTimeout(fatalTimer);
       child.stdout?.off("data", onData);
       child.stderr?.off("data", onData);
-      child.off("exit", onExit);
+      child.off("close", onExit);
       child.off("error", onError);
     }
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.once("exit", onExit);
+    child.once("close", onExit);
     child.once("error", onError);
   });
 }
