@@ -25,4 +25,19 @@ describe("sample and mutations", () => {
       version: "2.0",
     });
   });
+
+  it("marks as format-only exactly the mutations whose only violations are JSON Schema formats", () => {
+    const list = mutations(schema, requestExamples.seed.value as unknown as Record<string, unknown>);
+    for (const mutation of list) {
+      validateRequest(mutation.body);
+      const onlyFormats = (validateRequest.errors ?? []).every((error) => error.keyword === "format");
+      expect(mutation.formatOnly, mutation.description).toBe(onlyFormats);
+    }
+    expect(list.filter((m) => m.formatOnly).map((m) => m.description)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/breaks format uuid$/),
+        expect.stringMatching(/breaks format date-time$/),
+      ]),
+    );
+  });
 });
