@@ -89,7 +89,7 @@ describe("startMocks", () => {
     expect(prisms).toHaveLength(2);
     await mocks.stop();
     expect([...watchdogs, ...prisms].filter(alive)).toEqual([]);
-  });
+  }, 60_000);
 
   it("fails with one line naming the API and the port when the port is taken", async () => {
     blocker = createServer();
@@ -107,7 +107,7 @@ describe("startMocks", () => {
       `cavuer: port ${port} on 127.0.0.1 is already in use; choose another port (0 picks a free one)`,
     );
     expect(prismChildren(process.pid)).toEqual([]);
-  });
+  }, 60_000);
 
   it("rejects unknown APIs, ports for APIs not started and an empty host before starting anything", async () => {
     await expect(startMocks({ apis: ["nope" as "cavuer"] })).rejects.toThrow(/unknown API "nope"/);
