@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { useLoopbackServers } from "../../test-support/loopback-server.js";
-import { type Probe, redactWholeSecrets, send, type Target } from "./exchange.js";
+import { type Probe, redactTokens, send, type Target } from "./exchange.js";
 
 const serve = useLoopbackServers();
 const TOKEN = "hostile-test-token-4b1e";
@@ -17,14 +17,17 @@ const target = (url: string, overrides: Partial<Target> = {}): Target => ({
   ...overrides,
 });
 
-describe("redactWholeSecrets", () => {
+describe("redactTokens", () => {
   it("replaces a secret where it stands alone, and leaves text that merely contains its characters", () => {
-    expect(redactWholeSecrets("got 401", ["0"])).toBe("got 401");
-    expect(redactWholeSecrets("token 0 echoed", ["0"])).toBe("token [token] echoed");
-    expect(redactWholeSecrets(`{"t":"${TOKEN}"} Bearer ${TOKEN}`, [TOKEN])).toBe(
-      '{"t":"[token]"} Bearer [token]',
-    );
-    expect(redactWholeSecrets("a.b*c", ["b*c", "a.b*c"])).toBe("[token]");
+    expect(redactTokens("got 401", ["0"])).toBe("got 401");
+    expect(redactTokens("token 0 echoed", ["0"])).toBe("token [token] echoed");
+    expect(redactTokens(`{"t":"${TOKEN}"} Bearer ${TOKEN}`, [TOKEN])).toBe('{"t":"[token]"} Bearer [token]');
+    expect(redactTokens("a.b*c", ["b*c", "a.b*c"])).toBe("[token]");
+  });
+
+  it("replaces a long secret even where a hostile server glued characters to it", () => {
+    expect(redactTokens(`x${TOKEN}y and ${TOKEN}`, [TOKEN])).toBe("x[token]y and [token]");
+    expect(redactTokens("xsecretsy", ["secrets"])).toBe("xsecretsy");
   });
 });
 

@@ -46,18 +46,30 @@ export type Target = {
 export const REDACTED_TOKEN = "[token]";
 
 // The characters of a bearer token (RFC 6750's b64token, less the trailing `=` that is also the
-// usual key=value delimiter): a secret is replaced only where it stands alone, so a short token
-// does not garble the text around it ("got 4[token]1").
+// usual key=value delimiter): a short secret is replaced only where it stands alone, so it does
+// not garble the text around it ("got 4[token]1").
 const TOKEN_CHAR = "[A-Za-z0-9\\-._~+/]";
 
-/** `text` with every whole occurrence of each secret replaced by {@link REDACTED_TOKEN}. */
-export function redactWholeSecrets(text: string, secrets: readonly string[]): string {
+/**
+ * From this length a secret is replaced wherever it occurs, even inside a longer run of token
+ * characters: such a string does not occur by chance, and a hostile server could otherwise
+ * smuggle the token out by gluing a letter to each end.
+ */
+export const EMBEDDED_SECRET_MIN_LENGTH = 12;
+
+/**
+ * `text` with each secret replaced by {@link REDACTED_TOKEN}: every occurrence of a secret of at
+ * least {@link EMBEDDED_SECRET_MIN_LENGTH} characters, and every whole occurrence of a shorter one.
+ */
+export function redactTokens(text: string, secrets: readonly string[]): string {
   let out = text;
   // Longest first, so a secret that contains another is replaced whole.
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret === "") continue;
     const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    out = out.replace(new RegExp(`(?<!${TOKEN_CHAR})${escaped}(?!${TOKEN_CHAR})`, "g"), REDACTED_TOKEN);
+    const pattern =
+      secret.length >= EMBEDDED_SECRET_MIN_LENGTH ? escaped : `(?<!${TOKEN_CHAR})${escaped}(?!${TOKEN_CHAR})`;
+    out = out.replace(new RegExp(pattern, "g"), REDACTED_TOKEN);
   }
   return out;
 }
@@ -101,7 +113,7 @@ export async function send(probe: Probe, target: Target, secrets: readonly strin
     headers.authorization = `Bearer ${probe.auth === "valid" ? target.token : target.wrongToken}`;
   const started = performance.now();
   const signal = AbortSignal.timeout(target.deadlineSeconds * 1000);
-  const redact = (text: string) => redactWholeSecrets(text, secrets);
+  const redact = (text: string) => redactTokens(text, secrets);
   let status: number | undefined;
   try {
     // CAAC posts to the configured URL: an answer elsewhere is not the endpoint's answer, and

@@ -2,7 +2,7 @@
 // spec, in the manner of Schemathesis' checks. Bounded: under 60 requests, each limited to the
 // deadline and to a body cap, at most 4 in flight, no redirect followed; deterministic for a seed.
 import { CAAC_TIMEOUT_SECONDS, requestExamples, requestSchema } from "../spec.js";
-import { pool, redactWholeSecrets, send, type Target } from "./exchange.js";
+import { pool, redactTokens, send, type Target } from "./exchange.js";
 import { judge } from "./judge.js";
 import { planProbes } from "./probes.js";
 import type { VerifyReport } from "./report.js";
@@ -78,7 +78,7 @@ export async function verifyAgent(options: VerifyOptions): Promise<VerifyReport>
   const exchanges = await pool(probes, 4, (probe) => send(probe, target, secrets));
   const results = judge(exchanges, deadlineSeconds);
   return {
-    url: redactWholeSecrets(options.url, secrets),
+    url: redactTokens(options.url, secrets),
     seed,
     deadlineSeconds,
     requests: exchanges.length,
