@@ -33,11 +33,12 @@ describe("chat-agent-apis", () => {
   });
 
   it("answers a usage error with one line and a hint, exit code 2, not the whole help", async () => {
-    const [none, unknown, option, missingUrl] = await Promise.all([
+    const [none, unknown, option, missingUrl, badHeader] = await Promise.all([
       cli([]),
       cli(["serve"]),
       cli(["verify-agent", "http://127.0.0.1:9/", "--tokn", "x"]),
       cli(["verify-agent"], { CAAC_AGENT_TOKEN: "t" }),
+      cli(["verify-agent", "http://127.0.0.1:9/", "--header", "x-key=s3cret"], { CAAC_AGENT_TOKEN: "t" }),
     ]);
     expect(none).toMatchObject({ code: 2, stdout: "" });
     expect(none.stderr).toBe(
@@ -50,6 +51,10 @@ describe("chat-agent-apis", () => {
       stdout: "",
       stderr: `verify-agent: unknown option --tokn\n${HINT("verify-agent")}`,
     });
+    expect(badHeader.stderr).toBe(
+      `verify-agent: --header must look like "Name: value" (no colon)\n${HINT("verify-agent")}`,
+    );
+    expect(badHeader.stderr).not.toContain("s3cret");
     expect(missingUrl.stderr).toBe(
       `verify-agent: give exactly one URL, the endpoint configured in CAAC\n${HINT("verify-agent")}`,
     );

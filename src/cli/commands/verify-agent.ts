@@ -41,8 +41,11 @@ ${Object.entries(CHECKS)
 function parseHeader(text: string): [string, string] {
   const colon = text.indexOf(":");
   const name = colon === -1 ? "" : text.slice(0, colon).trim();
+  // The text is not echoed: it may hold the very secret the header carries.
   if (name === "")
-    throw new UsageError(`--header must look like "Name: value", got ${JSON.stringify(text.split(":")[0])}…`);
+    throw new UsageError(
+      `--header must look like "Name: value" (${colon === -1 ? "no colon" : "no name before the colon"})`,
+    );
   return [name, text.slice(colon + 1).trim()];
 }
 
