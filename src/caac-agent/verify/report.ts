@@ -11,13 +11,15 @@ export type VerifyReport = {
   checks: CheckResult[];
 };
 
-/** One line per check: ✓/✗, id, meaning, slowest answer, and the reason for a failure. */
+/**
+ * One line per check: ✓/✗, id, slowest answer, meaning, and the reason for a failure under it.
+ * The meaning comes last, unpadded, so a long one does not widen every line.
+ */
 export function formatReport(report: VerifyReport): string {
   const idWidth = Math.max(...report.checks.map((check) => check.id.length));
-  const nameWidth = Math.max(...report.checks.map((check) => check.name.length));
   const lines = report.checks.map((check) => {
     const ms = `${check.ms} ms`.padStart(9);
-    const line = `${check.ok ? "✓" : "✗"} ${check.id.padEnd(idWidth)}  ${check.name.padEnd(nameWidth)} ${ms}`;
+    const line = `${check.ok ? "✓" : "✗"} ${check.id.padEnd(idWidth)} ${ms}  ${check.name}`;
     return check.reason ? `${line}\n    ${check.reason}` : line;
   });
   const passed = report.checks.filter((check) => check.ok).length;
