@@ -6,8 +6,7 @@ import { TOKEN } from "../test-support/caac-requests.js";
 import type { AgentReply } from "./agent.js";
 import { createAgentHandler } from "./handler.js";
 import { requestSchema, responses, responseValidator } from "./spec.js";
-import { createRandom } from "./verify/prng.js";
-import { mutations, type Schema, sample } from "./verify/sample.js";
+import { createRandom, mutations, type Schema, sample } from "./verify/sample.js";
 
 const schema = requestSchema as Schema;
 type Behaviour = "reply" | "object" | "throw" | "reject" | "junk" | "hang";

@@ -1,7 +1,7 @@
 // The HTML of the widget test server (widget-test-server.ts): the seed's pages, with every piece
 // of user data escaped and the embed tag built by widgetScriptTag.
 import { escapeHtml } from "./identity.js";
-import type { WidgetTestUser } from "./widget-test-server.js";
+import type { WidgetTestUser } from "./widget-test-server-users.js";
 
 /** One test user as the pages show it, with the hashes computed for it. */
 export interface PageEntry {

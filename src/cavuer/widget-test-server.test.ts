@@ -1,7 +1,8 @@
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseUsers, startWidgetTestServer, type WidgetTestServer } from "./widget-test-server.js";
+import { startWidgetTestServer, type WidgetTestServer } from "./widget-test-server.js";
 
 const SECRET = "sk_unit_test_secret_value";
 const hmac = (userId: string, key = SECRET) => createHmac("sha256", key).update(userId).digest("hex");
@@ -90,6 +91,37 @@ describe("startWidgetTestServer", () => {
     expect(await head.text()).toBe("");
   });
 
+  it("answers malformed request targets and Host headers 400, and keeps serving", async () => {
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { port } = new URL(server.url);
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(`${head}\r\n\r\n`));
+        let text = "";
+        socket.on("data", (chunk) => {
+          text += chunk.toString();
+        });
+        socket.on("end", () => resolve(text.split("\r\n")[0] ?? ""));
+        socket.on("error", reject);
+        socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer to ${head}`)));
+      });
+    for (const head of [
+      "GET //[ HTTP/1.1\r\nHost: localhost",
+      "GET http://[ HTTP/1.1\r\nHost: localhost",
+      "GET /chat/<john> HTTP/1.1\r\nHost: localhost",
+      "GET * HTTP/1.1\r\nHost: localhost",
+      "GET / HTTP/1.1\r\nHost: [",
+      "GET / HTTP/1.1\r\nHost: a b",
+      "GET / HTTP/1.1\r\nHost: exa mple.com:99999x",
+    ]) {
+      expect(await raw(`${head}\r\nConnection: close`), head).toBe("HTTP/1.1 400 Bad Request");
+    }
+    expect(await raw("GET / HTTP/1.1\r\nHost: localhost\r\nnot a header")).toBe("HTTP/1.1 400 Bad Request");
+    expect(await raw("GET //chat/john HTTP/1.1\r\nHost: localhost\r\nConnection: close")).toBe(
+      "HTTP/1.1 404 Not Found",
+    );
+    expect((await get("/")).status).toBe(200);
+  });
+
   it("never sends the secret key", () => {
     expect(bodies.length).toBeGreaterThan(5);
     for (const body of bodies) expect(body).not.toContain(SECRET);
@@ -97,6 +129,12 @@ describe("startWidgetTestServer", () => {
 });
 
 describe("startWidgetTestServer refuses unsafe or impossible setups", () => {
+  it("with an empty host, which would bind every interface", async () => {
+    await expect(
+      startWidgetTestServer({ token: "wgt_x", secretKey: SECRET, host: "", port: 0 }),
+    ).rejects.toThrow(/host is empty/);
+  });
+
   it("without a secret key", async () => {
     await expect(startWidgetTestServer({ token: "wgt_x", secretKey: "", port: 0 })).rejects.toThrow(
       /Secret Key is missing/,
@@ -148,26 +186,5 @@ describe("WidgetTestServer.close", () => {
     const started = performance.now();
     await server.close();
     expect(performance.now() - started).toBeLessThan(1000);
-  });
-});
-
-describe("parseUsers", () => {
-  it("accepts the seed's shape, defaulting a missing name to the id", () => {
-    expect(
-      parseUsers({ a: { id: "a@example.com", name: "A" }, b: { id: "b" }, g: null }, "users.json"),
-    ).toEqual({
-      a: { id: "a@example.com", name: "A" },
-      b: { id: "b", name: "b" },
-      g: null,
-    });
-  });
-
-  it("names the file and the entry that is wrong", () => {
-    expect(() => parseUsers([], "users.json")).toThrow(/users.json: expected an object/);
-    expect(() => parseUsers({}, "users.json")).toThrow(/users.json: lists no users/);
-    expect(() => parseUsers({ x: { name: "X" } }, "users.json")).toThrow(/users.json: "x" must be null/);
-    expect(() => parseUsers({ x: { id: "" } }, "users.json")).toThrow(/"x" must be null/);
-    expect(() => parseUsers({ x: "x@example.com" }, "users.json")).toThrow(/"x" must be null/);
-    expect(() => parseUsers({ x: { id: "x", name: 1 } }, "users.json")).toThrow(/"x".name must be a string/);
   });
 });

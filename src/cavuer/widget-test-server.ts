@@ -5,22 +5,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { computeUserHash, widgetScriptTag } from "./identity.js";
 import { chatPage, homePage, notFoundPage, type PageEntry } from "./widget-test-server-pages.js";
+import { DEFAULT_USERS, type WidgetTestUsers } from "./widget-test-server-users.js";
 
-/** A test user: `id` goes to `data-user-id`; `name` is only shown on the page. */
-export interface WidgetTestUser {
-  id: string;
-  name: string;
-}
-
-/** Page key (the `/chat/<key>` URL segment) → user, or `null` for an anonymous guest. */
-export type WidgetTestUsers = Record<string, WidgetTestUser | null>;
-
-/** The seed's users: John and Anna are identified, the guest is anonymous. */
-export const DEFAULT_USERS: WidgetTestUsers = {
-  john: { id: "john@example.com", name: "John" },
-  anna: { id: "anna@example.com", name: "Anna" },
-  guest: null,
-};
+export {
+  DEFAULT_USERS,
+  parseUsers,
+  type WidgetTestUser,
+  type WidgetTestUsers,
+} from "./widget-test-server-users.js";
 
 // A well-formed hash that cannot be right: what a visitor spoofing another user's id would send.
 const WRONG_KEY = "not-the-widget-secret-key";
@@ -47,41 +39,6 @@ export interface WidgetTestServer {
   close(): Promise<void>;
 }
 
-/** Checks a parsed users file; `source` names it in error messages. */
-export function parseUsers(value: unknown, source: string): WidgetTestUsers {
-  const example = `{"john": {"id": "john@example.com", "name": "John"}, "guest": null}`;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error(
-      `${source}: expected an object mapping a page key to a user or null (a guest), e.g. ${example}`,
-    );
-  }
-  const users: WidgetTestUsers = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (key === "") throw new Error(`${source}: a page key must not be empty`);
-    if (entry === null) {
-      users[key] = null;
-      continue;
-    }
-    const record = entry as { id?: unknown; name?: unknown };
-    if (
-      typeof entry !== "object" ||
-      Array.isArray(entry) ||
-      typeof record.id !== "string" ||
-      record.id === ""
-    ) {
-      throw new Error(
-        `${source}: "${key}" must be null (a guest) or {"id": "<non-empty user id>", "name": "…"}`,
-      );
-    }
-    if (record.name !== undefined && typeof record.name !== "string") {
-      throw new Error(`${source}: "${key}".name must be a string`);
-    }
-    users[key] = { id: record.id, name: record.name ?? record.id };
-  }
-  if (Object.keys(users).length === 0) throw new Error(`${source}: lists no users; e.g. ${example}`);
-  return users;
-}
-
 function send(req: IncomingMessage, res: ServerResponse, status: number, html: string): void {
   const body = Buffer.from(html, "utf8");
   res.writeHead(status, {
@@ -91,6 +48,30 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, html: s
     "x-content-type-options": "nosniff",
   });
   res.end(req.method === "HEAD" ? undefined : body);
+}
+
+function badRequest(res: ServerResponse, message: string): void {
+  res.writeHead(400, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+  res.end(`${message}\n`);
+}
+
+// An origin-form request target (RFC 9112 §3.2.1, RFC 3986 pchar): what browsers send. `%` is
+// let through alone: a bad escape in a user key is the key lookup's 404, not a 400.
+const ORIGIN_FORM = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*)?$/;
+
+/** The request target's path, or undefined when it is not a valid origin-form target (`//[`, `*`). */
+function requestPath(req: IncomingMessage): string | undefined {
+  const target = req.url ?? "";
+  if (!ORIGIN_FORM.test(target)) return undefined;
+  // Appended, not resolved against a base: `//x` is a path here, not an authority.
+  return new URL(`http://localhost${target}`).pathname;
+}
+
+/** True for a Host header of the form host[:port] (HTTP/1.0 requests may omit it). */
+function validHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  if (host === "" || /[\s/?#@\\]/.test(host)) return false;
+  return URL.canParse(`http://${host}/`);
 }
 
 function urlFor(address: AddressInfo): string {
@@ -104,6 +85,10 @@ function urlFor(address: AddressInfo): string {
  */
 export async function startWidgetTestServer(options: WidgetTestServerOptions): Promise<WidgetTestServer> {
   const { token, secretKey, users = DEFAULT_USERS, port = 3000, host = "127.0.0.1", widgetSrc } = options;
+  if (typeof host !== "string" || host.trim() === "") {
+    // listen(port, "") binds every interface: exactly what the loopback default is there to avoid.
+    throw new TypeError("host is empty; give an address such as 127.0.0.1 (this machine only)");
+  }
   if (typeof secretKey !== "string" || secretKey === "") {
     throw new TypeError("the widget's Secret Key is missing (Cavuer dashboard → Widget channel → Security)");
   }
@@ -134,13 +119,16 @@ export async function startWidgetTestServer(options: WidgetTestServerOptions): P
         })
       : widgetScriptTag({ token, src: widgetSrc });
 
-  const server = createServer((req, res) => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" });
       res.end("Only GET and HEAD are served here.\n");
       return;
     }
-    const { pathname } = new URL(req.url ?? "/", "http://localhost");
+    const pathname = requestPath(req);
+    if (pathname === undefined)
+      return badRequest(res, "The request target is not a path this server can parse.");
+    if (!validHost(req.headers.host)) return badRequest(res, "The Host header is not a valid host[:port].");
     if (pathname === "/") return send(req, res, 200, homePage([...entries.values()]));
     if (pathname === "/favicon.ico") {
       res.writeHead(204).end();
@@ -162,6 +150,23 @@ export async function startWidgetTestServer(options: WidgetTestServerOptions): P
       return send(req, res, 404, notFoundPage(`"${key}" is a guest: there is no identity to get wrong.`));
     }
     send(req, res, 200, chatPage(entry, tagFor(entry, invalid), invalid));
+  };
+
+  const server = createServer((req, res) => {
+    // Nothing may escape the request handler: a throw here is an uncaught exception, which ends
+    // the process (or the vitest worker running the server in-process).
+    try {
+      route(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal error.\n");
+    }
+  });
+  server.on("clientError", (_error, socket) => {
+    // Unparseable requests (bad framing, header overflow): answer 400 instead of Node's bare close.
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {

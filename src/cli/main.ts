@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The `chat-agent-apis` command. Each subcommand lives in src/cli/commands/<name>.ts and is
 // loaded only when used, so `verify-agent` does not pay for Prism process control and vice versa.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { argv, exit, stderr, stdout } from "node:process";
+import { packageRoot } from "../mock/package-root.js";
+import { EXIT, EXIT_CODES_HELP } from "./args.js";
 
 type Command = { run(args: string[]): Promise<number>; usage: string };
 
@@ -22,20 +26,46 @@ function help(): string {
     "  verify-agent <url>     check any CAAC Self Hosted AI Agent implementation against the spec",
     "  widget-test-server     serve pages that test Cavuer widget user identification",
     "",
+    "options:",
+    "  --help, -h             this help (after a command: that command's options)",
+    "  --version              the installed version",
+    "",
     "Run `chat-agent-apis <command> --help` for a command's options.",
+    "",
+    EXIT_CODES_HELP,
   ].join("\n");
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+  if (name === "--help" || name === "-h" || name === "help") {
     stdout.write(`${help()}\n`);
-    return name === undefined ? 2 : 0;
+    return EXIT.ok;
+  }
+  if (name === "--version") {
+    stdout.write(`chat-agent-apis ${version()}\n`);
+    return EXIT.ok;
+  }
+  if (name === undefined) {
+    stderr.write(
+      `chat-agent-apis: give a command (${Object.keys(commands).join(", ")})\nRun \`chat-agent-apis --help\` for usage.\n`,
+    );
+    return EXIT.usage;
   }
   const load = commands[name];
   if (!load) {
-    stderr.write(`chat-agent-apis: unknown command "${name}"\n\n${help()}\n`);
-    return 2;
+    stderr.write(
+      `chat-agent-apis: unknown ${name.startsWith("-") ? "option" : "command"} ${JSON.stringify(name)}; ` +
+        `commands: ${Object.keys(commands).join(", ")}\nRun \`chat-agent-apis --help\` for usage.\n`,
+    );
+    return EXIT.usage;
   }
   const command = await load();
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -51,6 +81,6 @@ main(argv.slice(2)).then(
   },
   (error: unknown) => {
     stderr.write(`chat-agent-apis: ${error instanceof Error ? error.message : String(error)}\n`);
-    exit(1);
+    exit(EXIT.failure);
   },
 );

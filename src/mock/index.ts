@@ -42,6 +42,8 @@ export interface StartMocksOptions {
   ports?: Partial<Record<MockApi, number>> | undefined;
   /** Interface to bind (default 127.0.0.1: this machine only). */
   host?: string | undefined;
+  /** Print Prism's request log to stdout, each line prefixed with its API (default false). */
+  verbose?: boolean | undefined;
 }
 
 /** Running mocks. */
@@ -67,6 +69,14 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
     if (!isMockApi(api)) throw new TypeError(`unknown API "${api}"; expected one of ${MOCK_APIS.join(", ")}`);
     if (!existsSync(specPath(api))) throw new Error(`${api}: no spec at ${specPath(api)}`);
   }
+  for (const api of Object.keys(options.ports ?? {})) {
+    if (!(apis as string[]).includes(api))
+      throw new TypeError(`ports.${api}: ${api} is not among the APIs being started (${apis.join(", ")})`);
+  }
+  if (options.host !== undefined && options.host.trim() === "")
+    throw new TypeError(
+      "host is empty; give an address such as 127.0.0.1 (an empty host binds every interface)",
+    );
   const started = await Promise.allSettled(
     apis.map((api) =>
       startPrism({
@@ -75,6 +85,7 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
         spec: specPath(api),
         host: options.host,
         port: options.ports?.[api] ?? DEFAULT_MOCK_PORTS[api],
+        verbose: options.verbose,
       }),
     ),
   );
@@ -85,7 +96,7 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
   const failures = started.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
   if (failures.length > 0) {
     await stop();
-    throw new Error(failures.map((e) => e.message).join("\n\n"));
+    throw new Error(failures.map((e) => e.message).join("\n"));
   }
   const urls: Partial<Record<MockApi, string>> = {};
   for (const p of running as PrismProcess[]) urls[p.name as MockApi] = p.url;

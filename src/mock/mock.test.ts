@@ -1,6 +1,57 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Mocks, startMocks } from "./index.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The pids of `parent`'s children whose command line mentions Prism. */
+const prismChildren = (parent: number) =>
+  execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(parent)], { encoding: "utf8" })
+    .split("\n")
+    .filter((line) => line.includes("prism-cli"))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+
+/** Resolves once nothing listens at `url` any more; rejects after `ms`. */
+async function waitUntilClosed(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    } catch {
+      return;
+    }
+    if (Date.now() > until) throw new Error(`${url} still answers after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Starts a Node process and resolves with the first match of `pattern` in its stdout. */
+async function startAndWaitFor(args: string[], pattern: RegExp, children: ChildProcess[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within 40 s:\n${output}`)), 40_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = pattern.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`exited with ${code} before ${pattern}:\n${output}`)));
+  });
+  return { child, match, output: () => output };
+}
 
 const alive = (pid: number | undefined) => {
   try {
@@ -32,19 +83,15 @@ describe("startMocks", () => {
     expect(response.headers.get("sl-violations")).toBeNull();
     expect(await response.json()).toMatchObject({ ok: true });
 
-    const { execFileSync } = await import("node:child_process");
-    const children = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(process.pid)], {
-      encoding: "utf8",
-    })
-      .split("\n")
-      .filter((line) => line.includes("prism-cli"))
-      .map((line) => Number(line.trim().split(/\s+/)[0]));
-    expect(children).toHaveLength(2);
+    const watchdogs = prismChildren(process.pid);
+    expect(watchdogs).toHaveLength(2);
+    const prisms = watchdogs.flatMap(prismChildren);
+    expect(prisms).toHaveLength(2);
     await mocks.stop();
-    expect(children.filter(alive)).toEqual([]);
-  });
+    expect([...watchdogs, ...prisms].filter(alive)).toEqual([]);
+  }, 60_000);
 
-  it("fails with the mock's log when its port is taken, and stops the mocks that did start", async () => {
+  it("fails with one line naming the API and the port when the port is taken", async () => {
     blocker = createServer();
     const port = await new Promise<number>((resolve) =>
       blocker?.listen(0, "127.0.0.1", () => {
@@ -56,11 +103,63 @@ describe("startMocks", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(error?.message).toMatch(/^cavuer: Prism mock/);
-    expect(error?.message).toMatch(/--- Prism log ---[\s\S]*EADDRINUSE/);
+    expect(error?.message).toBe(
+      `cavuer: port ${port} on 127.0.0.1 is already in use; choose another port (0 picks a free one)`,
+    );
+    expect(prismChildren(process.pid)).toEqual([]);
+  }, 60_000);
+
+  it("rejects unknown APIs, ports for APIs not started and an empty host before starting anything", async () => {
+    await expect(startMocks({ apis: ["nope" as "cavuer"] })).rejects.toThrow(/unknown API "nope"/);
+    await expect(startMocks({ apis: ["cavuer"], ports: { caac: 0 } })).rejects.toThrow(
+      "ports.caac: caac is not among the APIs being started (cavuer)",
+    );
+    await expect(startMocks({ apis: ["cavuer"], host: "" })).rejects.toThrow(/host is empty/);
+  });
+});
+
+describe("mocks die with their parent", () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
   });
 
-  it("rejects unknown APIs before starting anything", async () => {
-    await expect(startMocks({ apis: ["nope" as "cavuer"] })).rejects.toThrow(/unknown API "nope"/);
-  });
+  it("stops the Prism of a startMocks() script killed with SIGKILL", async () => {
+    const script = `import("./src/mock/index.ts").then(async ({ startMocks }) => {
+      const mocks = await startMocks({ apis: ["chataibot"], ports: { chataibot: 0 } });
+      console.log("url " + mocks.urls.chataibot);
+    });`;
+    const { child, match } = await startAndWaitFor(["-e", script], /url (http:\S+)/, children);
+    const url = match[1] ?? "";
+    expect((await fetch(url)).status).toBeGreaterThan(0);
+    child.kill("SIGKILL");
+    await waitUntilClosed(url, 15_000);
+  }, 60_000);
+
+  it("shows Prism's request log with --verbose, and stops every Prism of `chat-agent-apis mock` killed with SIGKILL", async () => {
+    const { child, output } = await startAndWaitFor(
+      [
+        "src/cli/main.ts",
+        "mock",
+        "chataibot",
+        "cavuer",
+        "--port",
+        "chataibot=0",
+        "--port",
+        "cavuer=0",
+        "--verbose",
+      ],
+      /mock: ready/,
+      children,
+    );
+    const urls = [...output().matchAll(/(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1] ?? "");
+    expect(urls).toHaveLength(2);
+    await fetch(`${urls[0]}/conversation/c1/messages`, { method: "POST" });
+    const until = Date.now() + 10_000;
+    while (!/^\[chataibot\] .*conversation\/c1\/messages/m.test(output()) && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(output()).toMatch(/^\[chataibot\] .*conversation\/c1\/messages/m);
+    child.kill("SIGKILL");
+    await Promise.all(urls.map((url) => waitUntilClosed(url, 15_000)));
+  }, 60_000);
 });

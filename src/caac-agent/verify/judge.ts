@@ -1,37 +1,46 @@
 // Judging a run: each check group's verdict on the answers to its probes (and, for the
-// conformance checks, on every answer).
+// conformance checks, on every answer), including the recogniser of mangled handover markers, so
+// that a reply which *tries* to hand over but misspells the marker is reported instead of
+// silently reaching the customer as text.
+import { HUMAN_HANDOVER } from "../handover.js";
 import { responses, responseValidator } from "../spec.js";
 import { CHECKS, type CheckId, type CheckResult } from "./checks.js";
 import type { Exchange } from "./exchange.js";
-import { malformedMarkers } from "./marker.js";
-import type { GroupedProbe } from "./probes.js";
 
-/** One result per check, in report order; `exchanges[i]` is the answer to `probes[i]`. */
-export function judge(
-  probes: readonly GroupedProbe[],
-  exchanges: Exchange[],
-  deadlineSeconds: number,
-  redact: (text: string) => string,
-): CheckResult[] {
-  const byGroup = (group: string) => exchanges.filter((_, i) => probes[i]?.group === group);
+// Anything that looks like an attempt at the marker: optional brackets, any case, space, dash or
+// underscore between the words.
+const NEAR_MARKER = /<?\s*\/?\s*human[\s_-]*hand[\s_-]*over\s*>?/gi;
+
+/** The mangled variants of the marker found in `text` (empty when every marker is exact). */
+export function malformedMarkers(text: string): string[] {
+  return [...text.matchAll(NEAR_MARKER)]
+    .map((match) => match[0].trim())
+    .filter((found) => found !== HUMAN_HANDOVER);
+}
+
+/** One result per check, in registry order, from the answers to a run's probes. */
+export function judge(exchanges: readonly Exchange[], deadlineSeconds: number): CheckResult[] {
+  const byGroup = (group: CheckId) => exchanges.filter((exchange) => exchange.group === group);
   const all = exchanges;
-  const slowest = (list: Exchange[]) => Math.round(Math.max(0, ...list.map((e) => e.ms)));
+  const slowest = (list: readonly Exchange[]) => Math.round(Math.max(0, ...list.map((e) => e.ms)));
   const describe = (e: Exchange) => `${e.label}: ${e.error ?? `got ${e.status}`}`;
   const results: CheckResult[] = [];
-  const check = (id: CheckId, considered: Exchange[], failures: string[]) => {
+  const check = (id: CheckId, considered: readonly Exchange[], failures: string[]) => {
     const result: CheckResult = { id, name: CHECKS[id], ok: failures.length === 0, ms: slowest(considered) };
     if (failures.length > 0) {
       const shown = failures.slice(0, 3).join("; ");
-      result.reason = redact(failures.length > 3 ? `${shown}; and ${failures.length - 3} more` : shown);
+      result.reason = failures.length > 3 ? `${shown}; and ${failures.length - 3} more` : shown;
     }
     results.push(result);
   };
-  const expectStatus = (list: Exchange[], ok: (status: number) => boolean, expected: string) =>
+  const expectStatus = (list: readonly Exchange[], ok: (status: number) => boolean, expected: string) =>
     list
-      .filter((e) => e.status === undefined || !ok(e.status))
+      .filter((e) => e.error !== undefined || e.status === undefined || !ok(e.status))
       .map((e) => `${describe(e)}, expected ${expected}`);
 
-  const answered200 = all.filter((e) => e.status === 200);
+  // An answer that broke a limit (too large, too slow, a redirect) is judged by its own group's
+  // check only; the conformance checks look at complete answers.
+  const answered200 = all.filter((e) => e.status === 200 && e.error === undefined);
   check(
     "seed_accepted",
     byGroup("seed_accepted"),

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { requestExamples, requestSchema, validateRequest } from "../spec.js";
-import { createRandom } from "./prng.js";
-import { mutations, type Schema, sample } from "./sample.js";
+import { createRandom, mutations, type Schema, sample } from "./sample.js";
 
 const schema = requestSchema as Schema;
 
@@ -25,5 +24,20 @@ describe("sample and mutations", () => {
     expect(list.find((m) => m.description.startsWith("version breaks"))?.body).toMatchObject({
       version: "2.0",
     });
+  });
+
+  it("marks as format-only exactly the mutations whose only violations are JSON Schema formats", () => {
+    const list = mutations(schema, requestExamples.seed.value as unknown as Record<string, unknown>);
+    for (const mutation of list) {
+      validateRequest(mutation.body);
+      const onlyFormats = (validateRequest.errors ?? []).every((error) => error.keyword === "format");
+      expect(mutation.formatOnly, mutation.description).toBe(onlyFormats);
+    }
+    expect(list.filter((m) => m.formatOnly).map((m) => m.description)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/breaks format uuid$/),
+        expect.stringMatching(/breaks format date-time$/),
+      ]),
+    );
   });
 });

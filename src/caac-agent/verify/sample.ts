@@ -1,7 +1,38 @@
 // Generates request bodies from the spec's JSON Schema: valid samples (positive data) and
 // mutations that break one rule each (negative data), in the manner of Schemathesis. Works on
-// the dereferenced schema, so it follows the spec when the spec changes.
-import type { Random } from "./prng.js";
+// the dereferenced schema, so it follows the spec when the spec changes. A small seeded PRNG
+// (mulberry32) draws the choices, so the same seed gives the same requests.
+
+/** A deterministic random source. */
+export type Random = {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number;
+  /** One element of a non-empty list. */
+  pick<T>(items: readonly T[]): T;
+  /** `n` lowercase hex digits. */
+  hex(n: number): string;
+};
+
+/** Creates a PRNG from a 32-bit seed. */
+export function createRandom(seed: number): Random {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  return {
+    next,
+    int,
+    pick: <T>(items: readonly T[]) => items[int(0, items.length - 1)] as T,
+    hex: (n) => Array.from({ length: n }, () => int(0, 15).toString(16)).join(""),
+  };
+}
 
 /** The subset of JSON Schema the request schema uses. */
 export type Schema = {
@@ -79,8 +110,12 @@ function primaryType(schema: Schema): string | undefined {
   return undefined;
 }
 
-/** One invalid request: what was broken, and the body. */
-export type Mutation = { description: string; body: unknown };
+/**
+ * One invalid request: what was broken, and the body. `formatOnly` marks a mutation that breaks
+ * nothing but a JSON Schema `format` (a `message_uuid` that is not a UUID, a `timestamp` without
+ * a zone): a tolerant reader answers those, so they are not negative data for verify-agent.
+ */
+export type Mutation = { description: string; body: unknown; formatOnly: boolean };
 
 /** A value of a different JSON type than `schema` allows. */
 function wrongType(schema: Schema): unknown {
@@ -122,18 +157,22 @@ function negatedConstraint(schema: Schema): { rule: string; value: unknown } | u
  */
 export function mutations(schema: Schema, valid: Record<string, unknown>): Mutation[] {
   const out: Mutation[] = [
-    { description: "body is an array, not an object", body: [] },
-    { description: "body is null", body: null },
+    { description: "body is an array, not an object", body: [], formatOnly: false },
+    { description: "body is null", body: null, formatOnly: false },
   ];
   for (const name of schema.required ?? []) {
     const { [name]: _removed, ...rest } = valid;
-    out.push({ description: `required property ${name} removed`, body: rest });
+    out.push({ description: `required property ${name} removed`, body: rest, formatOnly: false });
   }
   const visit = (path: string, target: Schema, set: (value: unknown) => unknown, depth: number) => {
     const changed = wrongType(target);
-    if (changed !== undefined) out.push({ description: `${path} has the wrong type`, body: set(changed) });
+    if (changed !== undefined)
+      out.push({ description: `${path} has the wrong type`, body: set(changed), formatOnly: false });
     const negated = negatedConstraint(target);
-    if (negated) out.push({ description: `${path} breaks ${negated.rule}`, body: set(negated.value) });
+    if (negated) {
+      const description = `${path} breaks ${negated.rule}`;
+      out.push({ description, body: set(negated.value), formatOnly: negated.rule.startsWith("format ") });
+    }
     if (depth > 0) return;
     if (primaryType(target) === "array" && target.items) {
       const items = target.items;

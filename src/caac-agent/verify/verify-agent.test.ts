@@ -7,8 +7,9 @@ import { createAgentHandler } from "../handler.js";
 import { createKnowledgeAgent } from "../knowledge-agent.js";
 import { serveAgent } from "../serve.js";
 import { validateRequest } from "../spec.js";
-import { formatReport, formatReportJson } from "./format.js";
-import { CHECKS, type VerifyReport, verifyAgent } from "./verify-agent.js";
+import { CHECKS } from "./checks.js";
+import { formatReport, formatReportJson, type VerifyReport } from "./report.js";
+import { verifyAgent } from "./verify-agent.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -69,6 +70,12 @@ type Defects = {
   ignoresVersion?: boolean;
   badMarker?: boolean;
   status422?: boolean;
+  /** Answers requests whose only violations are of a JSON Schema `format`, as a tolerant reader does. */
+  toleratesFormats?: boolean;
+  /** Answers any JSON object with the right version and token, whatever its structure. */
+  acceptsInvalid?: boolean;
+  /** Answers every request with this status, this body, before looking at it. */
+  fixed?: { status: number; body: string; headers?: Record<string, string> };
 };
 
 /** A plain node:http agent, correct unless told otherwise: the servers a customer might write. */
@@ -77,6 +84,10 @@ async function brokenServer(defects: Defects): Promise<string> {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      if (defects.fixed) {
+        res.writeHead(defects.fixed.status, { "content-type": "application/json", ...defects.fixed.headers });
+        return res.end(defects.fixed.body);
+      }
       const send = (status: number, body: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(body));
@@ -92,9 +103,13 @@ async function brokenServer(defects: Defects): Promise<string> {
       const invalid = defects.status422 ? 422 : 400;
       const version = (body as { version?: unknown } | null)?.version;
       if (!defects.ignoresVersion && version !== "1.0") return send(invalid, { error: "version" });
+      const formatOnly = () =>
+        (validateRequest.errors ?? []).every((error: { keyword: string }) => error.keyword === "format");
       if (
         !validateRequest(body) &&
-        !(defects.ignoresVersion && validateRequest({ ...(body as object), version: "1.0" }))
+        !(defects.ignoresVersion && validateRequest({ ...(body as object), version: "1.0" })) &&
+        !(defects.toleratesFormats && formatOnly()) &&
+        !(defects.acceptsInvalid && typeof body === "object" && body !== null && !Array.isArray(body))
       ) {
         return send(invalid, { error: "schema" });
       }
@@ -180,5 +195,93 @@ describe("verifyAgent against broken servers", () => {
     expect(report.ok).toBe(false);
     expect(failed(report)).toContain("seed_accepted");
     expect(report.checks.find((check) => check.id === "seed_accepted")?.reason).toMatch(/request failed/);
+  });
+
+  it("does not demand that a tolerant reader reject format-only deviations", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ toleratesFormats: true }), token: TOKEN });
+    expect(failed(report), formatReport(report)).toEqual([]);
+    expect(CHECKS.negative_data_rejection).toMatch(/format-only deviations may be answered/);
+  });
+
+  it("still demands that structural violations be rejected", async () => {
+    const report = await verifyAgent({ url: await brokenServer({ acceptsInvalid: true }), token: TOKEN });
+    expect(failed(report)).toEqual(["negative_data_rejection"]);
+    expect(report.checks.find((check) => check.id === "negative_data_rejection")?.reason).toMatch(
+      /required property \w+ removed: got 200, expected 4xx/,
+    );
+  });
+});
+
+describe("verifyAgent against hostile servers", () => {
+  it("redacts only whole tokens, so a short token does not garble the report", async () => {
+    const report = await verifyAgent({ url: await brokenServer({}), token: "0", deadlineSeconds: 5 });
+    expect(report.checks.find((check) => check.id === "seed_accepted")?.reason).toMatch(
+      /^seed example: got 401, expected 200/,
+    );
+  });
+
+  it("redacts an echoed token before truncating the body it is quoted from", async () => {
+    const echo = JSON.stringify({ reply: `${"x".repeat(100)} ${TOKEN} ${"y".repeat(100)}` });
+    const report = await verifyAgent({
+      url: await brokenServer({ fixed: { status: 200, body: echo } }),
+      token: TOKEN,
+      generated: 1,
+    });
+    expect(failed(report)).toContain("response_schema_conformance");
+    for (const output of [formatReport(report), formatReportJson(report)]) {
+      expect(output).not.toContain(TOKEN.slice(0, 8));
+    }
+    expect(formatReport(report)).toContain("[token]");
+  });
+
+  it("reports a redirect as a finding and never judges the other origin's answer", async () => {
+    const other = await brokenServer({});
+    const report = await verifyAgent({
+      url: await brokenServer({ fixed: { status: 302, body: "", headers: { location: other } } }),
+      token: TOKEN,
+      generated: 1,
+    });
+    expect(failed(report)).toContain("seed_accepted");
+    expect(report.checks.find((check) => check.id === "seed_accepted")?.reason).toMatch(
+      /answered 302 redirecting to .*; not followed/,
+    );
+  });
+
+  it("fails the checks whose answers exceed the body cap, and stays bounded", async () => {
+    const report = await verifyAgent({
+      url: await brokenServer({
+        fixed: { status: 200, body: JSON.stringify({ reply_text: "a".repeat(4096) }) },
+      }),
+      token: TOKEN,
+      generated: 1,
+      maxResponseBytes: 1024,
+    });
+    expect(report.checks.find((check) => check.id === "seed_accepted")?.reason).toMatch(
+      /seed example: answered 200 with a body over the 1 KiB cap/,
+    );
+  });
+
+  it("sends extra headers with every request and redacts their values", async () => {
+    const seen = new Set<string>();
+    const record: typeof fetch = async (_url, init) => {
+      seen.add(new Headers(init?.headers).get("x-gateway-key") ?? "(none)");
+      return new Response(JSON.stringify({ reply_text: "key gw-key-123 seen" }), { status: 500 });
+    };
+    const report = await verifyAgent({
+      url: "http://agent.test/",
+      token: TOKEN,
+      headers: { "x-gateway-key": "gw-key-123" },
+      fetch: record,
+    });
+    expect([...seen]).toEqual(["gw-key-123"]);
+    expect(formatReportJson(report)).not.toContain("gw-key-123");
+    await expect(
+      verifyAgent({
+        url: "http://agent.test/",
+        token: TOKEN,
+        headers: { Authorization: "x" },
+        fetch: record,
+      }),
+    ).rejects.toThrow(/header Authorization is set by verify-agent itself/);
   });
 });

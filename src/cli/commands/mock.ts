@@ -1,15 +1,17 @@
 // `chat-agent-apis mock`: one Prism mock per vendor spec, up until SIGINT/SIGTERM.
-import process, { stderr, stdout } from "node:process";
+import { stderr, stdout } from "node:process";
 import { parseArgs } from "node:util";
 import { DEFAULT_MOCK_PORTS, isMockApi, MOCK_APIS, type MockApi, startMocks } from "../../mock/index.js";
+import { EXIT_CODES_HELP, parseHost, parsePort, UsageError, withUsageErrors } from "../args.js";
 import { waitForStopSignal } from "../stop-signal.js";
 
-export const usage = `usage: chat-agent-apis mock [api …] [--port api=N …] [--host address]
+export const usage = `usage: chat-agent-apis mock [api …] [--port api=N …] [--host address] [--verbose]
 
 Starts a Prism mock server per vendor spec (all of them by default), answering every operation
 with the spec's examples and validating each request (violations are reported in the
 \`sl-violations\` response header). Prism ignores the specs' base paths: point a client at the
-printed root URL. Stops every mock on Ctrl+C (SIGINT) or SIGTERM.
+printed root URL. Stops every mock on Ctrl+C (SIGINT) or SIGTERM, and the mocks stop by
+themselves when this command dies in any other way (even SIGKILL).
 
 apis and default ports:
 ${MOCK_APIS.map((api) => `  ${api.padEnd(14)} ${DEFAULT_MOCK_PORTS[api]}`).join("\n")}
@@ -17,47 +19,49 @@ ${MOCK_APIS.map((api) => `  ${api.padEnd(14)} ${DEFAULT_MOCK_PORTS[api]}`).join(
 options:
   --port <api>=<n>   listen on port n for that API (repeatable; 0 picks a free port)
   --host <address>   interface to bind (default 127.0.0.1, this machine only)
+  --verbose          print Prism's request log, each line prefixed with its API
 
 Force a documented status with the \`Prefer: code=404\` request header, or an example with
-\`Prefer: example=<name>\`.`;
+\`Prefer: example=<name>\`.
 
-function fail(message: string): number {
-  stderr.write(`mock: ${message}\n\nRun \`chat-agent-apis mock --help\` for usage.\n`);
-  return 2;
+${EXIT_CODES_HELP}`;
+
+export function run(args: string[]): Promise<number> {
+  return withUsageErrors("mock", () => serve(args));
 }
 
-export async function run(args: string[]): Promise<number> {
-  let values: { port?: string[]; host?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: { port: { type: "string", multiple: true }, host: { type: "string" } },
-    }));
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+async function serve(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      port: { type: "string", multiple: true },
+      host: { type: "string" },
+      verbose: { type: "boolean", default: false },
+    },
+  });
   const unknown = positionals.filter((api) => !isMockApi(api));
   if (unknown.length > 0)
-    return fail(`unknown API ${unknown.join(", ")}; expected any of ${MOCK_APIS.join(", ")}`);
+    throw new UsageError(`unknown API ${unknown.join(", ")}; expected any of ${MOCK_APIS.join(", ")}`);
   const apis = positionals.length > 0 ? (positionals as MockApi[]) : [...MOCK_APIS];
+  const host = values.host === undefined ? "127.0.0.1" : parseHost(values.host);
   const ports: Partial<Record<MockApi, number>> = {};
   for (const spec of values.port ?? []) {
-    const match = /^([a-z-]+)=(\d+)$/.exec(spec);
-    const api = match?.[1];
-    const port = Number(match?.[2]);
-    if (!match || !api || !isMockApi(api))
-      return fail(`--port must be <api>=<n> with a known API; got "${spec}"`);
-    if (!Number.isInteger(port) || port > 65535) return fail(`--port ${api}: ${match[2]} is not a port`);
-    ports[api] = port;
+    const [api = "", value] = spec.split("=", 2);
+    if (value === undefined || !isMockApi(api))
+      throw new UsageError(
+        `--port must be <api>=<n> with an API from ${MOCK_APIS.join(", ")}; got ${JSON.stringify(spec)}`,
+      );
+    if (!apis.includes(api))
+      throw new UsageError(`--port ${spec}: ${api} is not being started (starting ${apis.join(", ")})`);
+    ports[api] = parsePort(value, `--port ${api}`);
   }
 
   stdout.write(`mock: starting ${apis.join(", ")}…\n`);
   let mocks: Awaited<ReturnType<typeof startMocks>>;
   try {
-    mocks = await startMocks({ apis, ports, host: values.host ?? "127.0.0.1" });
+    mocks = await startMocks({ apis, ports, host, verbose: values.verbose });
   } catch (error) {
     stderr.write(`mock: ${(error as Error).message}\n`);
     return 1;

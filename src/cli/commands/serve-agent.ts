@@ -12,6 +12,14 @@ import {
 } from "../../caac-agent/index.js";
 import type { ConversationStore } from "../../caac-agent/store.js";
 import { describeStoreReport, openConversationStore } from "../../caac-agent/store-url.js";
+import {
+  EXIT_CODES_HELP,
+  parseDuration,
+  parseHost,
+  parsePort,
+  UsageError,
+  withUsageErrors,
+} from "../args.js";
 import { waitForStopSignal } from "../stop-signal.js";
 
 export const usage = `usage: chat-agent-apis serve-agent --token TOKEN [options]
@@ -23,57 +31,69 @@ options:
   --host HOST           interface to bind (default 127.0.0.1; 0.0.0.0 for all)
   --token TOKEN         bearer token configured in CAAC; repeat while rotating
                         (prefer CAAC_AGENT_TOKEN, comma-separated: a flag shows in process lists)
-  --deadline-ms N       answer with the fallback after N ms (default 40000, under CAAC's 45 s)
+  --deadline DURATION   answer with the fallback after this long, e.g. 40s or 500ms; a bare
+                        number means seconds (default 40s, under CAAC's 45 s)
+                        (--deadline-ms N still works, with a deprecation note: use --deadline Nms)
   --knowledge FILE      Markdown knowledge file ("## Question" then the answer) for the
                         default knowledge agent (default: a built-in example shop)
   --bridge fifthelement forward conversations to a Fifth Element AI agent instead; needs
                         --slug (or FIFTHELEMENT_SLUG), FIFTHELEMENT_API_KEY, FIFTHELEMENT_BASE_URL
   --store URL           where the bridge keeps its conversation map: memory (default) or
                         redis://[:password@]host:port, shared by replicas (prefer
-                        CAAC_AGENT_STORE_URL: a flag shows in process lists)`;
+                        CAAC_AGENT_STORE_URL: a flag shows in process lists)
+
+${EXIT_CODES_HELP}`;
 
 /** Runs the server; resolves with the exit code once it has stopped. */
-export async function run(args: string[]): Promise<number> {
+export function run(args: string[]): Promise<number> {
+  return withUsageErrors("serve-agent", () => serve(args));
+}
+
+async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
+    strict: true,
     options: {
       port: { type: "string", default: "8787" },
       host: { type: "string", default: "127.0.0.1" },
       token: { type: "string", multiple: true },
+      deadline: { type: "string" },
       "deadline-ms": { type: "string" },
       knowledge: { type: "string" },
       bridge: { type: "string" },
       slug: { type: "string" },
       store: { type: "string" },
     },
-    strict: true,
   });
   const tokens = [...(values.token ?? []), ...(process.env.CAAC_AGENT_TOKEN ?? "").split(",")]
     .map((token) => token.trim())
     .filter((token) => token !== "");
-  if (tokens.length === 0) {
+  if (tokens.length === 0)
+    throw new UsageError("a token is required: set CAAC_AGENT_TOKEN (or pass --token)");
+  const port = parsePort(values.port);
+  const host = parseHost(values.host);
+  if (values.deadline !== undefined && values["deadline-ms"] !== undefined)
+    throw new UsageError("give --deadline or the deprecated --deadline-ms, not both");
+  let deadlineMs = values.deadline === undefined ? undefined : parseDuration(values.deadline, "--deadline");
+  if (values["deadline-ms"] !== undefined) {
+    if (!/^\d+$/.test(values["deadline-ms"]))
+      throw new UsageError(
+        `--deadline-ms must be a whole number of milliseconds, got ${JSON.stringify(values["deadline-ms"])}`,
+      );
+    deadlineMs = parseDuration(`${values["deadline-ms"]}ms`, "--deadline-ms");
     process.stderr.write(
-      `serve-agent: a token is required: pass --token or set CAAC_AGENT_TOKEN.\n\n${usage}\n`,
+      `serve-agent: --deadline-ms is deprecated; use --deadline ${values["deadline-ms"]}ms (every duration flag takes a unit; a bare number means seconds)\n`,
     );
-    return 2;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    process.stderr.write(`serve-agent: --port must be an integer from 0 to 65535, got "${values.port}".\n`);
-    return 2;
-  }
-  const deadlineMs = values["deadline-ms"] === undefined ? undefined : Number(values["deadline-ms"]);
 
   let agent: Agent;
   let description: string;
   let store: ConversationStore | undefined;
   if (values.bridge !== undefined) {
-    if (values.bridge !== "fifthelement") {
-      process.stderr.write(
-        `serve-agent: unknown --bridge "${values.bridge}"; the only bridge is "fifthelement".\n`,
+    if (values.bridge !== "fifthelement")
+      throw new UsageError(
+        `unknown --bridge ${JSON.stringify(values.bridge)}; the only bridge is "fifthelement"`,
       );
-      return 2;
-    }
     const slug = values.slug ?? process.env.FIFTHELEMENT_SLUG;
     const apiKey = process.env.FIFTHELEMENT_API_KEY;
     const baseUrl = process.env.FIFTHELEMENT_BASE_URL;
@@ -82,10 +102,8 @@ export async function run(args: string[]): Promise<number> {
       apiKey ? "" : "FIFTHELEMENT_API_KEY",
       baseUrl ? "" : "FIFTHELEMENT_BASE_URL",
     ].filter(Boolean);
-    if (!slug || !apiKey || !baseUrl) {
-      process.stderr.write(`serve-agent: --bridge fifthelement needs ${missing.join(", ")}.\n`);
-      return 2;
-    }
+    if (!slug || !apiKey || !baseUrl)
+      throw new UsageError(`--bridge fifthelement needs ${missing.join(", ")}`);
     const warn = (line: string) => process.stderr.write(`serve-agent: ${line}\n`);
     let opened: Awaited<ReturnType<typeof openConversationStore>>;
     try {
@@ -127,7 +145,7 @@ export async function run(args: string[]): Promise<number> {
       warn: (message, details) => process.stderr.write(`${message} ${JSON.stringify(details ?? {})}\n`),
     },
   });
-  const server = await serveAgent(handler, { port, host: values.host });
+  const server = await serveAgent(handler, { port, host });
   process.stdout.write(
     `serve-agent: listening on ${server.url} (POST, any path) with the ${description}; ` +
       `${tokens.length} token(s). Stop with Ctrl-C.\n`,

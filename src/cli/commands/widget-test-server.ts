@@ -1,9 +1,10 @@
 // `chat-agent-apis widget-test-server`: serves pages that embed the real Cavuer widget as John,
 // Anna, a guest, and with a wrong hash, so a user can check identification with their own secret.
 import { readFile } from "node:fs/promises";
-import process, { env, stderr, stdout } from "node:process";
+import { env, stderr, stdout } from "node:process";
 import { parseArgs } from "node:util";
 import { DEFAULT_USERS, parseUsers, startWidgetTestServer } from "../../cavuer/widget-test-server.js";
+import { EXIT_CODES_HELP, parseHost, parsePort, reportUsageError, withUsageErrors } from "../args.js";
 import { waitForStopSignal } from "../stop-signal.js";
 
 export const usage = `usage: chat-agent-apis widget-test-server --token wgt_… [options]
@@ -25,13 +26,12 @@ environment:
                       from the environment so it stays out of shell history and process lists;
                       it is never printed and never sent to the browser.
 
-Add the printed host:port to the widget's allowed domains (Security section) first.`;
+Add the printed host:port to the widget's allowed domains (Security section) first.
+
+${EXIT_CODES_HELP}`;
 
 function fail(message: string): number {
-  stderr.write(
-    `widget-test-server: ${message}\n\nRun \`chat-agent-apis widget-test-server --help\` for usage.\n`,
-  );
-  return 2;
+  return reportUsageError("widget-test-server", message);
 }
 
 async function loadUsers(path: string) {
@@ -52,30 +52,29 @@ async function loadUsers(path: string) {
   return parseUsers(json, `--users file ${path}`);
 }
 
-export async function run(args: string[]): Promise<number> {
+export function run(args: string[]): Promise<number> {
+  return withUsageErrors("widget-test-server", () => serve(args));
+}
+
+async function serve(args: string[]): Promise<number> {
   const secretFlag = args.find((arg) => /^--secret|^--sk\b|^--key\b/i.test(arg));
   if (secretFlag) {
     return fail(
       `${secretFlag.split("=")[0]} is not an option: the Secret Key is read only from the CAVUER_SECRET_KEY environment variable, so it never lands in shell history or process lists`,
     );
   }
-  let values: { token?: string; port?: string; host?: string; users?: string; "widget-src"?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        token: { type: "string" },
-        port: { type: "string" },
-        host: { type: "string" },
-        users: { type: "string" },
-        "widget-src": { type: "string" },
-      },
-    }));
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      token: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      users: { type: "string" },
+      "widget-src": { type: "string" },
+    },
+  });
 
   const token = values.token?.trim();
   if (!token)
@@ -86,10 +85,8 @@ export async function run(args: string[]): Promise<number> {
       "CAVUER_SECRET_KEY is not set: export the widget's Secret Key from the Cavuer dashboard (Widget channel → Security), e.g. `read -rs CAVUER_SECRET_KEY && export CAVUER_SECRET_KEY`",
     );
   }
-  const port = values.port === undefined ? 3000 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    return fail(`--port must be an integer from 0 to 65535; got "${values.port}"`);
-  }
+  const port = values.port === undefined ? 3000 : parsePort(values.port);
+  const host = values.host === undefined ? "127.0.0.1" : parseHost(values.host);
 
   let users = DEFAULT_USERS;
   if (values.users !== undefined) {
@@ -106,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
       secretKey,
       users,
       port,
-      host: values.host ?? "127.0.0.1",
+      host,
       widgetSrc: values["widget-src"],
     });
   } catch (error) {

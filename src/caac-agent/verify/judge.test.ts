@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { malformedMarkers } from "./marker.js";
+import { malformedMarkers } from "./judge.js";
 
 describe("malformedMarkers", () => {
   it("accepts text without a marker and the exact marker", () => {
