@@ -1,5 +1,5 @@
 // The contract between the runtime and an agent: typed input derived from the generated spec
-// types, and the reply forms an agent may return.
+// types, the reply forms an agent may return, and where the runtime reports what happened.
 import type { components } from "../../generated/caac-agent.js";
 
 type Schemas = components["schemas"];
@@ -42,6 +42,15 @@ export type AgentContext = {
 
 /** An agent: answers a conversation before its signal aborts. May be sync or async. */
 export type Agent = (conversation: Conversation, context: AgentContext) => AgentReply | Promise<AgentReply>;
+
+/** Why the fallback reply was sent instead of the agent's. */
+export type FallbackReason = "deadline" | "error" | "invalid_reply";
+
+/** Where the handler reports agent failures and its own bugs. Never receives a token. */
+export type Logger = {
+  error(message: string, details?: Record<string, unknown>): void;
+  warn?(message: string, details?: Record<string, unknown>): void;
+};
 
 /** Builds the agent's input from a request body that has passed validation. */
 export function toConversation(body: AgentRequestBody): Conversation {

@@ -4,6 +4,7 @@
 // time, so the handler runs on Workers and other runtimes that forbid it).
 import type { ErrorObject } from "ajv";
 import bundle from "../../generated/caac-agent.bundle.js";
+import type { components } from "../../generated/caac-agent.js";
 import { type Validator, validators } from "../../generated/caac-agent.validators.js";
 
 /** The spec's path item for the agent endpoint (its path is a placeholder the customer chooses). */
@@ -59,4 +60,26 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
       message: `${error.message ?? "is invalid"}${allowed}`,
     };
   });
+}
+
+/** A problem body as the spec defines it (RFC 9457). */
+export type Problem = components["schemas"]["Problem"];
+
+/** The media type of every problem response the spec documents. */
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  405: "Method Not Allowed",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  500: "Internal Server Error",
+};
+
+/** Builds a problem body: `detail` says what was wrong and what to do; `errors` names each bad field. */
+export function problem(status: number, detail: string, errors?: FieldError[]): Problem {
+  const body: Problem = { type: "about:blank", title: titles[status] ?? "Error", status, detail };
+  if (errors && errors.length > 0) body.errors = errors;
+  return body;
 }

@@ -1,9 +1,12 @@
-// The Web bridge: any Web-standard handler served over node:http, with the request turned into a
-// `Request` (body streamed, not buffered) and the `Response` written back.
+// The Web bridge: any Web-standard handler (createAgentHandler's wrapped in middleware, say)
+// served over node:http, with the request turned into a `Request` (body streamed, not buffered)
+// and the `Response` written back. node:http is only a type import here.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { dropAfterReply, writeInternalError, writeResponse } from "./node-response.js";
+import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
+import { closeAfterReply } from "./connection.js";
 
-export async function dispatch(
+/** Answers `req` with `handler`; never throws or rejects. */
+export async function dispatchWeb(
   handler: (request: Request) => Promise<Response>,
   req: IncomingMessage,
   res: ServerResponse,
@@ -18,7 +21,7 @@ export async function dispatch(
   const body = { abandoned: false };
   try {
     const response = await handler(toRequest(req, host, aborted.signal, body));
-    if (body.abandoned && !req.complete) dropAfterReply(req, res);
+    if (body.abandoned && !req.complete) closeAfterReply(req, res);
     await writeResponse(response, res);
   } catch {
     writeInternalError(res);
@@ -76,4 +79,59 @@ function bodyStream(req: IncomingMessage, state: { abandoned: boolean }): Readab
       req.pause();
     },
   });
+}
+
+/** The Web bridge's only 500: the handler rejected, or its response could not be written. */
+function writeInternalError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
+  res.end(JSON.stringify(problem(500, "The agent endpoint failed unexpectedly.")));
+}
+
+async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (!response.body) {
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared >= 0 && declared <= 64 * 1024) {
+    // A small body of known size: one write, as a plain Node server would do.
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    res.writeHead(response.status, headers);
+    res.end(bytes);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  const reader = response.body.getReader();
+  for (;;) {
+    // The client may have gone away (its agent was aborted and answered anyway): stop writing.
+    if (res.destroyed) {
+      await reader.cancel().catch(() => {});
+      return;
+    }
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!res.write(value)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        res.once("drain", done);
+        res.once("close", done);
+      });
+    }
+  }
+  res.end();
 }

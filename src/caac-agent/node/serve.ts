@@ -1,12 +1,13 @@
-// A node:http adapter for any Web-standard handler, with graceful shutdown. The only Node-specific
-// part of the agent runtime; the handler itself stays portable.
+// serveAgent: a node:http server for createAgentHandler's handler (over the direct path) or any
+// Web-standard handler (over the Web bridge), with graceful shutdown. node/ is the only
+// Node-specific part of the agent runtime; the handler itself stays portable.
 // node:http is imported when a server starts, not at module load, so that importing the package
 // entry (which re-exports serveAgent) stays possible on runtimes without node:http.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { HANDLE_INPUT, type InputHandler } from "../handler.js";
 import { dispatchDirect } from "./direct-path.js";
-import { HANDLE_INPUT, type InputHandler } from "./request-input.js";
-import { dispatch } from "./web-bridge.js";
+import { dispatchWeb } from "./web-bridge.js";
 
 /** Options of {@link serveAgent}. */
 export type ServeOptions = {
@@ -53,7 +54,7 @@ export async function serveAgent(
   const server = createServer((req, res) => {
     inFlight++;
     if (closing) res.setHeader("connection", "close");
-    const pending = direct ? dispatchDirect(direct, req, res) : dispatch(handler, req, res, host);
+    const pending = direct ? dispatchDirect(direct, req, res) : dispatchWeb(handler, req, res, host);
     if (pending) pending.finally(done);
     else done();
   });

@@ -1,10 +1,10 @@
-// Bearer-token checking in constant time. The presented token is compared with EVERY configured
-// token (rotation) without stopping at the first difference or the first match: differences are
-// OR-accumulated over the presented token's whole length, with the length difference folded in.
-// The time taken depends only on the presented token's length and on how many tokens are
-// configured, never on their content or their lengths (a token is read cyclically, `i % length`,
-// so no branch depends on where it ends). Synchronous and allocation-free per request; no
-// WebCrypto or node:crypto needed.
+// Bearer tokens: checking them, and keeping them out of text. The presented token is compared in
+// constant time with EVERY configured token (rotation) without stopping at the first difference
+// or the first match: differences are OR-accumulated over the presented token's whole length,
+// with the length difference folded in. The time taken depends only on the presented token's
+// length and on how many tokens are configured, never on their content or their lengths (a token
+// is read cyclically, `i % length`, so no branch depends on where it ends). Synchronous and
+// allocation-free per request; no WebCrypto or node:crypto needed.
 
 /** Checks `Authorization` headers against a set of tokens. */
 export type TokenChecker = (authorization: string | null) => boolean;
@@ -41,4 +41,9 @@ export function createTokenChecker(tokens: readonly string[]): TokenChecker {
     }
     return match !== null && matched === 1;
   };
+}
+
+/** Replaces every occurrence of each token in `text` with `[redacted]`. */
+export function redactTokens(text: string, tokens: readonly string[]): string {
+  return tokens.reduce((out, token) => out.split(token).join("[redacted]"), text);
 }

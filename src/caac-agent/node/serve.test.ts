@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { seedBody, TOKEN } from "../test-support/caac-requests.js";
-import { createAgentHandler } from "./handler.js";
+import { seedBody, TOKEN } from "../../test-support/caac-requests.js";
+import { createAgentHandler } from "../handler.js";
 import { type AgentServer, serveAgent } from "./serve.js";
 
 let server: AgentServer | undefined;
