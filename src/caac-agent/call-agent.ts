@@ -70,12 +70,20 @@ export function callAgent(
     context.settle();
     return { kind: "error", error };
   }
-  if (!isThenable(result)) {
+  let thenable: boolean;
+  try {
+    thenable = isThenable(result);
+  } catch (error) {
+    // A `then` getter (or a Proxy trap) that throws: the agent's failure, like any other.
+    context.settle();
+    return { kind: "error", error };
+  }
+  if (!thenable) {
     // A synchronous agent: its reply always came before the deadline timer could have fired.
     context.settle();
     return toOutcome(result);
   }
-  return race(result, context, deadlineMs, startedAt);
+  return race(result as PromiseLike<unknown>, context, deadlineMs, startedAt);
 }
 
 async function race(
@@ -104,11 +112,16 @@ async function race(
   return outcome;
 }
 
+/** Reads the reply text; a reply that throws while being read (a getter, a Proxy) is the agent's error. */
 function toOutcome(reply: unknown): AgentOutcome {
-  const text = isObject(reply) ? reply.replyText : reply;
-  return typeof text === "string" && text.trim() !== ""
-    ? { kind: "reply", text }
-    : { kind: "invalid_reply", reply };
+  try {
+    const text = isObject(reply) ? reply.replyText : reply;
+    return typeof text === "string" && text.trim() !== ""
+      ? { kind: "reply", text }
+      : { kind: "invalid_reply", reply };
+  } catch (error) {
+    return { kind: "error", error };
+  }
 }
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -303,6 +303,61 @@ describe("createAgentHandler", () => {
     }
   });
 
+  it("answers with the fallback, logged as the agent's failure, when reading its reply throws", async () => {
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("proxy trap");
+        },
+      },
+    );
+    const replies: Record<string, () => unknown> = {
+      "a replyText getter": () => ({
+        get replyText() {
+          throw new Error("getter");
+        },
+      }),
+      "a then getter": () => ({
+        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
+        get then() {
+          throw new Error("then getter");
+        },
+      }),
+      "a Proxy": () => hostile,
+      "a promise of a replyText getter": () =>
+        Promise.resolve({
+          get replyText() {
+            throw new Error("late getter");
+          },
+        }),
+      "a then that throws": () => ({
+        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
+        then() {
+          throw new Error("then");
+        },
+      }),
+      "a thrown Proxy": () => {
+        throw hostile;
+      },
+      "a thrown object whose toString throws": () => {
+        throw {
+          toString() {
+            throw new Error("toString");
+          },
+        };
+      },
+    };
+    for (const [name, reply] of Object.entries(replies)) {
+      const { handler, logs } = setup({ agent: reply as Agent });
+      const response = await handler(caacRequest());
+      expect(response.status, name).toBe(200);
+      expect(await read(response), name).toEqual({ reply_text: DEFAULT_FALLBACK });
+      expect(logs.join("\n"), name).toMatch(/caac-agent: the agent (threw|returned no usable reply)/);
+      expect(logs.join("\n"), name).not.toMatch(/the handler failed/);
+    }
+  });
+
   it("uses a custom fallback, as text or per reason", async () => {
     const text = setup({ agent: () => Promise.reject(new Error("x")), fallback: "Busy. <HUMAN_HANDOVER>" });
     expect(await read(await text.handler(caacRequest()))).toEqual({ reply_text: "Busy. <HUMAN_HANDOVER>" });

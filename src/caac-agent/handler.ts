@@ -331,9 +331,14 @@ function internalError(detail: string): Reply {
   };
 }
 
+/** A one-line description of anything thrown; never throws itself (a hostile value is not described). */
 function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    return String(error);
+  } catch {
+    return "(a value that throws when described)";
+  }
 }
 
 function describeReply(reply: unknown): string {

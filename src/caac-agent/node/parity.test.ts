@@ -19,6 +19,12 @@ const agent: Agent = async (conversation, { signal }) => {
   if (text === "empty") return "";
   if (text === "object") return { replyText: "as object" };
   if (text === "slow") return new Promise(() => {});
+  if (text === "getter")
+    return {
+      get replyText(): string {
+        throw new Error("getter");
+      },
+    };
   if (text === "async") {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return `late, aborted=${signal.aborted}`;
@@ -48,6 +54,7 @@ const cases: Case[] = [
   { name: "{ replyText }", body: json(withText("object")) },
   { name: "agent throws", body: json(withText("throw")) },
   { name: "empty reply", body: json(withText("empty")) },
+  { name: "reply getter throws", body: json(withText("getter")) },
   { name: "async reply", body: json(withText("async")) },
   { name: "deadline", body: json(withText("slow")) },
   { name: "rotated token", body: json(seedBody), headers: { authorization: `Bearer ${OTHER_TOKEN}` } },
