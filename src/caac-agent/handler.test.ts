@@ -183,17 +183,67 @@ describe("createAgentHandler", () => {
   it("answers 400 naming each bad field for schema violations", async () => {
     const { handler } = setup();
     const { participants: _dropped, ...rest } = seedBody;
-    const bad = { ...rest, conversation_id: -1, messages: [{ text: 5, timestamp: "soon" }] };
+    const bad = { ...rest, conversation_id: -1, messages: [{ text: 5, sender_id: "x" }] };
     const response = await handler(caacRequest(bad));
     expect(response.status).toBe(400);
     const body = await read(response);
     const fields = (body.errors as { field: string }[]).map((error) => error.field).sort();
     expect(fields).toEqual([
       "/conversation_id",
+      "/messages/0/sender_id",
       "/messages/0/text",
-      "/messages/0/timestamp",
       "/participants",
     ]);
+  });
+
+  it("answers conversations that deviate only in format, and warns once per field (drift)", async () => {
+    const { handler, logs } = setup();
+    const message = seedBody.messages[0] as Record<string, unknown>;
+    const drifted = {
+      ...seedBody,
+      org_uuid: "org-42",
+      messages: [
+        { ...message, message_uuid: "msg-1", timestamp: "2025-05-21T05:06:00", reaction: "like" },
+        { ...message, message_uuid: "msg-2", timestamp: "2025-05-21 05:07:00" },
+      ],
+      channel: "line",
+    };
+    for (let i = 0; i < 2; i++) {
+      const response = await handler(caacRequest(drifted));
+      expect(response.status).toBe(200);
+      expect((await read(response)).reply_text).toMatch(/^You said: /);
+    }
+    const drift = logs.filter((line) => line.includes("deviates from the spec"));
+    const details = drift.map((line) => JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>);
+    const fields = details.map((detail) => detail.field);
+    expect(fields.sort()).toEqual([
+      "/channel",
+      "/messages/*/message_uuid",
+      "/messages/*/reaction",
+      "/messages/*/timestamp",
+      "/org_uuid",
+    ]);
+    expect(details).toContainEqual({
+      field: "/org_uuid",
+      rule: 'must match format "uuid"',
+      conversationId: seedBody.conversation_id,
+    });
+  });
+
+  it("still rejects what makes answering impossible", async () => {
+    const { handler } = setup();
+    const { participants: _dropped, ...noParticipants } = seedBody;
+    for (const body of [
+      noParticipants,
+      { ...seedBody, messages: "nope" },
+      { ...seedBody, messages: [{ text: 5 }] },
+      { ...seedBody, conversation_id: "98765" },
+      { ...seedBody, version: "2.0" },
+      [],
+    ]) {
+      const response = await handler(caacRequest(body));
+      expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+    }
   });
 
   it("answers 400 naming the supported versions for another version", async () => {

@@ -17,6 +17,7 @@ import {
   responseValidator,
   SUPPORTED_VERSIONS,
   validateRequest,
+  validateRequestStrict,
 } from "./spec.js";
 import { createTokenChecker, redactTokens, type TokenChecker } from "./token.js";
 
@@ -74,7 +75,12 @@ type Runtime = {
   healthReply: string;
   /** The response validator per status, looked up once (the content type follows from the status). */
   responseValidators: Map<number, ReturnType<typeof responseValidator>>;
+  /** The drift already reported ("field rule"), so that each is logged once. */
+  driftSeen: Set<string>;
 };
+
+/** At most this many distinct drifts are reported per handler: a drifting vendor must not flood the log. */
+const MAX_DRIFT_REPORTS = 100;
 
 /** Creates the endpoint: `(request) => Promise<Response>`, never rejecting. */
 export function createAgentHandler(options: AgentHandlerOptions): (request: Request) => Promise<Response> {
@@ -111,6 +117,7 @@ function resolveOptions(options: AgentHandlerOptions): Runtime {
     logger: options.logger ?? console,
     healthReply: options.healthReply ?? "OK",
     responseValidators: new Map(),
+    driftSeen: new Set(),
   };
 }
 
@@ -220,8 +227,28 @@ function checkBody(
     );
   }
   const valid = body as AgentRequestBody;
+  if (!validateRequestStrict(valid)) reportDrift(runtime, valid.conversation_id);
   if (valid.conversation_id === 0) return respond(runtime, 200, { reply_text: runtime.healthReply });
   return answer(runtime, toConversation(valid), started, input);
+}
+
+/**
+ * Logs, once per field and rule, how a body that will be answered deviates from the spec: a
+ * format, an enum value or a property the spec does not know. Array indices are folded (`/*`).
+ */
+function reportDrift(runtime: Runtime, conversationId: number | undefined): void {
+  for (const { field, message } of fieldErrors(validateRequestStrict.errors)) {
+    if (runtime.driftSeen.size >= MAX_DRIFT_REPORTS) return;
+    const generic = field.replace(/\/\d+(?=\/|$)/g, "/*");
+    const key = `${generic} ${message}`;
+    if (runtime.driftSeen.has(key)) continue;
+    runtime.driftSeen.add(key);
+    runtime.logger.warn?.("caac-agent: the request deviates from the spec (drift); answered anyway", {
+      field: generic,
+      rule: message,
+      conversationId,
+    });
+  }
 }
 
 /** The agent's reply (or the fallback) for a conversation. */

@@ -35,8 +35,22 @@ export const responses: Record<string, MediaTypes> = Object.fromEntries(
   ]),
 );
 
-/** Validates a request body against the spec (Ajv 2020, all errors; compiled at generate time). */
+/**
+ * The structural check of a request body: what makes answering impossible (wrong JSON types,
+ * missing required fields, a broken `const` or `minimum`). It ignores the spec's drift keywords
+ * (`x-caac-drift-keywords`: `format`, `enum`) and stops at the first error. A body it rejects is
+ * answered 400; verify-agent demands exactly these rejections.
+ */
 export const validateRequest: Validator = validators.request;
+
+/**
+ * The spec as written, with unknown properties reported too: run on bodies that passed
+ * {@link validateRequest}, its errors are drift (logged, never rejected). All errors.
+ */
+export const validateRequestStrict: Validator = validators.requestStrict;
+
+/** The keywords whose violation is drift, not a rejection (`x-caac-drift-keywords`). */
+export const DRIFT_KEYWORDS: readonly string[] = bundle.info["x-caac-drift-keywords"];
 
 /**
  * Finds the validator for a response: undefined when the status or media type is not documented.
@@ -53,7 +67,12 @@ export type FieldError = { field: string; message: string };
 /** Turns Ajv errors into `{ field, message }` pairs naming the JSON Pointer of each bad field. */
 export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
   return (errors ?? []).map((error) => {
-    const missing = error.keyword === "required" ? `/${String(error.params.missingProperty)}` : "";
+    const missing =
+      error.keyword === "required"
+        ? `/${String(error.params.missingProperty)}`
+        : error.keyword === "additionalProperties"
+          ? `/${String(error.params.additionalProperty)}`
+          : "";
     const allowed = error.keyword === "const" ? ` (${JSON.stringify(error.params.allowedValue)})` : "";
     return {
       field: `${error.instancePath}${missing}`,
