@@ -17,331 +17,310 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.messages === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "messages"},message:"must have required property '"+"messages"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.messages === undefined) && (missing0 = "messages")) || ((data.participants === undefined) && (missing0 = "participants"))) || ((data.version === undefined) && (missing0 = "version"))){
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.participants === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "participants"},message:"must have required property '"+"participants"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.version === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.conversation_id !== undefined){
 let data0 = data.conversation_id;
+const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-const err3 = {instancePath:instancePath+"/conversation_id",schemaPath:"#/properties/conversation_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err3];
+validate20.errors = [{instancePath:instancePath+"/conversation_id",schemaPath:"#/properties/conversation_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
-else {
-vErrors.push(err3);
-}
-errors++;
-}
+if(errors === _errs2){
 if(typeof data0 == "number"){
 if(data0 < 0 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/conversation_id",schemaPath:"#/properties/conversation_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err4];
+validate20.errors = [{instancePath:instancePath+"/conversation_id",schemaPath:"#/properties/conversation_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
-}
+if(valid0){
 if(data.messages !== undefined){
 let data1 = data.messages;
+const _errs4 = errors;
+if(errors === _errs4){
 if(Array.isArray(data1)){
+var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.message_type !== undefined){
+const _errs9 = errors;
 if(typeof data2.message_type !== "string"){
-const err5 = {instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_type",schemaPath:"#/properties/messages/items/properties/message_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
 }
 else {
-vErrors.push(err5);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data2.message_uuid !== undefined){
+const _errs11 = errors;
 if(typeof data2.message_uuid !== "string"){
-const err6 = {instancePath:instancePath+"/messages/" + i0+"/message_uuid",schemaPath:"#/properties/messages/items/properties/message_uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0+"/message_uuid",schemaPath:"#/properties/messages/items/properties/message_uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs11 === errors;
 }
 else {
-vErrors.push(err6);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data2.sender_id !== undefined){
 let data5 = data2.sender_id;
+const _errs13 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err7 = {instancePath:instancePath+"/messages/" + i0+"/sender_id",schemaPath:"#/properties/messages/items/properties/sender_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender_id",schemaPath:"#/properties/messages/items/properties/sender_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs13 === errors;
 }
 else {
-vErrors.push(err7);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data2.sender_type !== undefined){
+const _errs15 = errors;
 if(typeof data2.sender_type !== "string"){
-const err8 = {instancePath:instancePath+"/messages/" + i0+"/sender_type",schemaPath:"#/properties/messages/items/properties/sender_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0+"/sender_type",schemaPath:"#/properties/messages/items/properties/sender_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs15 === errors;
 }
 else {
-vErrors.push(err8);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data2.text !== undefined){
+const _errs17 = errors;
 if(typeof data2.text !== "string"){
-const err9 = {instancePath:instancePath+"/messages/" + i0+"/text",schemaPath:"#/properties/messages/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0+"/text",schemaPath:"#/properties/messages/items/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs17 === errors;
 }
 else {
-vErrors.push(err9);
+var valid2 = true;
 }
-errors++;
-}
-}
+if(valid2){
 if(data2.timestamp !== undefined){
+const _errs19 = errors;
 if(typeof data2.timestamp !== "string"){
-const err10 = {instancePath:instancePath+"/messages/" + i0+"/timestamp",schemaPath:"#/properties/messages/items/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0+"/timestamp",schemaPath:"#/properties/messages/items/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs19 === errors;
 }
 else {
-vErrors.push(err10);
-}
-errors++;
+var valid2 = true;
 }
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
 }
-else {
-vErrors.push(err11);
-}
-errors++;
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err12];
+validate20.errors = [{instancePath:instancePath+"/messages/" + i0,schemaPath:"#/properties/messages/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
 }
 else {
-vErrors.push(err12);
+validate20.errors = [{instancePath:instancePath+"/messages",schemaPath:"#/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs4 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.org_uuid !== undefined){
+const _errs21 = errors;
 if(typeof data.org_uuid !== "string"){
-const err13 = {instancePath:instancePath+"/org_uuid",schemaPath:"#/properties/org_uuid/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
+validate20.errors = [{instancePath:instancePath+"/org_uuid",schemaPath:"#/properties/org_uuid/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs21 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.participants !== undefined){
 let data10 = data.participants;
+const _errs23 = errors;
+if(errors === _errs23){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 if(data10.members !== undefined){
 let data11 = data10.members;
+const _errs26 = errors;
+if(errors === _errs26){
 if(Array.isArray(data11)){
+var valid4 = true;
 const len1 = data11.length;
 for(let i1=0; i1<len1; i1++){
 let data12 = data11[i1];
+const _errs28 = errors;
+if(errors === _errs28){
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.channel_id !== undefined){
 let data13 = data12.channel_id;
+const _errs31 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err14 = {instancePath:instancePath+"/participants/members/" + i1+"/channel_id",schemaPath:"#/properties/participants/properties/members/items/properties/channel_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err14];
+validate20.errors = [{instancePath:instancePath+"/participants/members/" + i1+"/channel_id",schemaPath:"#/properties/participants/properties/members/items/properties/channel_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs31 === errors;
 }
 else {
-vErrors.push(err14);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data12.channel_member_id !== undefined){
+const _errs33 = errors;
 if(typeof data12.channel_member_id !== "string"){
-const err15 = {instancePath:instancePath+"/participants/members/" + i1+"/channel_member_id",schemaPath:"#/properties/participants/properties/members/items/properties/channel_member_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
+validate20.errors = [{instancePath:instancePath+"/participants/members/" + i1+"/channel_member_id",schemaPath:"#/properties/participants/properties/members/items/properties/channel_member_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs33 === errors;
 }
 else {
-vErrors.push(err15);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data12.channel_type !== undefined){
+const _errs35 = errors;
 if(typeof data12.channel_type !== "string"){
-const err16 = {instancePath:instancePath+"/participants/members/" + i1+"/channel_type",schemaPath:"#/properties/participants/properties/members/items/properties/channel_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err16];
+validate20.errors = [{instancePath:instancePath+"/participants/members/" + i1+"/channel_type",schemaPath:"#/properties/participants/properties/members/items/properties/channel_type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs35 === errors;
 }
 else {
-vErrors.push(err16);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data12.external_member_id !== undefined){
+const _errs37 = errors;
 if(typeof data12.external_member_id !== "string"){
-const err17 = {instancePath:instancePath+"/participants/members/" + i1+"/external_member_id",schemaPath:"#/properties/participants/properties/members/items/properties/external_member_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err17];
+validate20.errors = [{instancePath:instancePath+"/participants/members/" + i1+"/external_member_id",schemaPath:"#/properties/participants/properties/members/items/properties/external_member_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs37 === errors;
 }
 else {
-vErrors.push(err17);
+var valid5 = true;
 }
-errors++;
-}
-}
+if(valid5){
 if(data12.member_id !== undefined){
 let data17 = data12.member_id;
+const _errs39 = errors;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err18 = {instancePath:instancePath+"/participants/members/" + i1+"/member_id",schemaPath:"#/properties/participants/properties/members/items/properties/member_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err18];
+validate20.errors = [{instancePath:instancePath+"/participants/members/" + i1+"/member_id",schemaPath:"#/properties/participants/properties/members/items/properties/member_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid5 = _errs39 === errors;
 }
 else {
-vErrors.push(err18);
-}
-errors++;
+var valid5 = true;
 }
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/participants/members/" + i1,schemaPath:"#/properties/participants/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
 }
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/participants/members",schemaPath:"#/properties/participants/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err20];
+validate20.errors = [{instancePath:instancePath+"/participants/members/" + i1,schemaPath:"#/properties/participants/properties/members/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs28 === errors;
+if(!valid4){
+break;
+}
+}
 }
 else {
-vErrors.push(err20);
+validate20.errors = [{instancePath:instancePath+"/participants/members",schemaPath:"#/properties/participants/properties/members/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
 }
-errors++;
 }
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
+validate20.errors = [{instancePath:instancePath+"/participants",schemaPath:"#/properties/participants/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs23 === errors;
 }
 else {
-vErrors.push(err21);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.prompt !== undefined){
+const _errs41 = errors;
 if(typeof data.prompt !== "string"){
-const err22 = {instancePath:instancePath+"/prompt",schemaPath:"#/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err22];
+validate20.errors = [{instancePath:instancePath+"/prompt",schemaPath:"#/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs41 === errors;
 }
 else {
-vErrors.push(err22);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.version !== undefined){
 let data19 = data.version;
+const _errs43 = errors;
 if(typeof data19 !== "string"){
-const err23 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
+validate20.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 if("1.0" !== data19){
-const err24 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err24];
+validate20.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: "1.0"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs43 === errors;
 }
 else {
-vErrors.push(err24);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
+}
+}
+}
+}
 }
 else {
-vErrors.push(err25);
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate20.errors = vErrors;
 return errors === 0;

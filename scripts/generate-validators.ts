@@ -43,10 +43,11 @@ function writeCaacAgentValidators(): void {
       responseKeys.push(`    ${JSON.stringify(`${status} ${mediaType}`)}: checked.${id},`);
     }
   }
-  // The structural check decides rejection; the strict and response checks list every error: the
-  // strict one runs only on bodies that passed the structural check.
+  // The structural check stops at the first error (allErrors off), so a hostile body with many
+  // invalid items costs one error, not one per item. The strict and response checks list them
+  // all: the strict one runs only on bodies that passed the structural check.
   const blocks = [
-    compile("structure", true, { request: structural(requestSchema, driftKeywords) as object }),
+    compile("structure", false, { request: structural(requestSchema, driftKeywords) as object }),
     compile("checked", true, { requestStrict: strict(requestSchema) as object, ...responseSchemas }),
   ];
   writeModule(

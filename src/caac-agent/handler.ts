@@ -79,6 +79,19 @@ type Runtime = {
   driftSeen: Set<string>;
 };
 
+/**
+ * At most this many field errors are listed in a 400 (the structural check stops at its first
+ * error today; the cap keeps the bound if that changes), each field and message clipped to
+ * {@link MAX_TEXT} characters: a 400 stays under a few kilobytes whatever the body.
+ */
+const MAX_LISTED_ERRORS = 20;
+const MAX_TEXT = 200;
+
+/** `text` cut to {@link MAX_TEXT} characters. Redact before clipping, never after. */
+function clip(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
 /** At most this many distinct drifts are reported per handler: a drifting vendor must not flood the log. */
 const MAX_DRIFT_REPORTS = 100;
 
@@ -201,7 +214,7 @@ function checkBody(
     return respond(
       runtime,
       400,
-      problem(400, "The body is not valid JSON.", [{ field: "", message: describe(error).slice(0, 200) }]),
+      problem(400, "The body is not valid JSON.", [{ field: "", message: clip(describe(error)) }]),
     );
   }
   if (isObject(body) && "version" in body && !SUPPORTED_VERSIONS.includes(body.version as string)) {
@@ -216,13 +229,19 @@ function checkBody(
   }
   if (!validateRequest(body)) {
     const errors = fieldErrors(validateRequest.errors);
+    const listed = errors.slice(0, MAX_LISTED_ERRORS).map((error) => ({
+      field: clip(error.field),
+      message: clip(error.message),
+    }));
+    const more = errors.length - listed.length;
+    const summary = listed.map((e) => `${e.field || "(body)"} ${e.message}`).join("; ");
     return respond(
       runtime,
       400,
       problem(
         400,
-        `The request does not match the spec: ${errors.map((e) => `${e.field || "(body)"} ${e.message}`).join("; ")}.`,
-        errors,
+        `The request does not match the spec: ${summary}${more > 0 ? ` (and ${more} more)` : ""}.`,
+        listed,
       ),
     );
   }
@@ -239,7 +258,7 @@ function checkBody(
 function reportDrift(runtime: Runtime, conversationId: number | undefined): void {
   for (const { field, message } of fieldErrors(validateRequestStrict.errors)) {
     if (runtime.driftSeen.size >= MAX_DRIFT_REPORTS) return;
-    const generic = field.replace(/\/\d+(?=\/|$)/g, "/*");
+    const generic = clip(redactTokens(field.replace(/\/\d+(?=\/|$)/g, "/*"), runtime.tokens));
     const key = `${generic} ${message}`;
     if (runtime.driftSeen.has(key)) continue;
     runtime.driftSeen.add(key);
