@@ -97,10 +97,10 @@ describe("createAgentHandler", () => {
   });
 
   it("accepts every token during rotation", async () => {
-    const { handler } = setup({ tokens: ["old-token", "new-token"] });
-    expect((await handler(caacRequest(seedBody, { token: "old-token" }))).status).toBe(200);
-    expect((await handler(caacRequest(seedBody, { token: "new-token" }))).status).toBe(200);
-    expect((await handler(caacRequest(seedBody, { token: "other-token" }))).status).toBe(401);
+    const { handler } = setup({ tokens: ["old-token-0001", "new-token-0002"] });
+    expect((await handler(caacRequest(seedBody, { token: "old-token-0001" }))).status).toBe(200);
+    expect((await handler(caacRequest(seedBody, { token: "new-token-0002" }))).status).toBe(200);
+    expect((await handler(caacRequest(seedBody, { token: "other-token-0003" }))).status).toBe(401);
   });
 
   it("refuses to start without a token", () => {
@@ -427,6 +427,37 @@ describe("createAgentHandler", () => {
     expect(await read(await perReason.handler(caacRequest()))).toEqual({
       reply_text: "fallback: invalid_reply",
     });
+  });
+
+  it("refuses tokens too short to redact safely, naming the minimum but not the token", () => {
+    expect(() => createAgentHandler({ token: "short-tok", agent: echo })).toThrow(
+      /at least 12 characters.*token 1 has 9/,
+    );
+    expect(() => createAgentHandler({ tokens: [TOKEN, "abc"], agent: echo })).toThrow(/token 2 has 3/);
+    expect(() => createAgentHandler({ token: "has a space inside", agent: echo })).toThrow(/whitespace/);
+    try {
+      createAgentHandler({ token: "short-tok", agent: echo });
+    } catch (error) {
+      expect(String(error)).not.toContain("short-tok");
+    }
+  });
+
+  it("redacts a token before cutting a long log detail, so no part of it is printed", async () => {
+    const { handler, logs } = setup({ agent: () => ({ text: `${"x".repeat(176)}${TOKEN}` }) as never });
+    await handler(caacRequest());
+    expect(logs.join("\n")).toMatch(/no usable reply/);
+    expect(logs.join("\n")).not.toContain(TOKEN.slice(0, 6));
+  });
+
+  it("leaves text that merely shares characters with a token as it is", async () => {
+    const { handler, logs } = setup({
+      token: "4242-4242-4242",
+      agent: () => {
+        throw new Error("got 424 and 4242-4242 back");
+      },
+    });
+    await handler(caacRequest(seedBody, { token: "4242-4242-4242" }));
+    expect(logs.join("\n")).toContain("got 424 and 4242-4242 back");
   });
 
   it("never logs the token, whatever fails", async () => {

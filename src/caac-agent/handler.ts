@@ -304,7 +304,7 @@ function replyFor(runtime: Runtime, outcome: AgentOutcome, conversation: Convers
     case "invalid_reply":
       logger.error("caac-agent: the agent returned no usable reply; sent the fallback", {
         conversationId,
-        reply: redactTokens(describeReply(outcome.reply), runtime.tokens),
+        reply: clip(redactTokens(describeReply(outcome.reply), runtime.tokens)),
       });
       return respond(runtime, 200, { reply_text: fallbackText(runtime, "invalid_reply", conversation) });
   }
@@ -387,9 +387,10 @@ function describe(error: unknown): string {
   }
 }
 
+/** The reply's type and JSON, uncut: the caller redacts, then clips. */
 function describeReply(reply: unknown): string {
   try {
-    return `${typeof reply} ${JSON.stringify(reply)?.slice(0, 200) ?? ""}`;
+    return `${typeof reply} ${JSON.stringify(reply) ?? ""}`;
   } catch {
     return typeof reply;
   }

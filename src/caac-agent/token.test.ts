@@ -23,9 +23,12 @@ describe("createTokenChecker", () => {
     expect(check(header)).toBe(expected);
   });
 
-  it("refuses an empty token list or an empty token", () => {
+  it("refuses an empty token list, an empty or short token, and one with whitespace", () => {
     expect(() => createTokenChecker([])).toThrow(TypeError);
-    expect(() => createTokenChecker([TOKEN, ""])).toThrow(TypeError);
+    expect(() => createTokenChecker([TOKEN, ""])).toThrow(/at least 12 characters \(token 2 has 0\)/);
+    expect(() => createTokenChecker(["x".repeat(11)])).toThrow(/at least 12 characters/);
+    expect(() => createTokenChecker(["twelve chars"])).toThrow(/whitespace/);
+    expect(createTokenChecker(["x".repeat(12)])(`Bearer ${"x".repeat(12)}`)).toBe(true);
   });
 });
 
