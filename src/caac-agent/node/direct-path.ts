@@ -6,14 +6,21 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InputHandler } from "../handler.js";
 import type { Reply, RequestInput } from "../input.js";
 import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
-import { closeAfterReply } from "./connection.js";
+import { clientMistake } from "./client-mistakes.js";
+import { closeAfterReply, rejectUnread, writeReply } from "./connection.js";
 
 /** Answers `req` with the handler's internal entry; never throws or rejects. */
 export function dispatchDirect(
   handle: InputHandler,
   req: IncomingMessage,
   res: ServerResponse,
+  defaultHost: string,
 ): void | Promise<void> {
+  const mistake = clientMistake(req, defaultHost);
+  if (mistake) {
+    rejectUnread(mistake, req, res);
+    return;
+  }
   const input = new NodeInput(req, res);
   let reply: Reply | Promise<Reply>;
   try {
@@ -39,15 +46,6 @@ function finish(input: NodeInput, reply: Reply): void {
   } catch {
     writeInternalError(input.res);
   }
-}
-
-/** Writes the reply in one go: headers, content-length and body in a single socket write. */
-function writeReply(reply: Reply, res: ServerResponse): void {
-  if (res.destroyed) return;
-  const headers: Record<string, string | number> = reply.headers;
-  headers["content-length"] = Buffer.byteLength(reply.body);
-  res.writeHead(reply.status, headers);
-  res.end(reply.body);
 }
 
 /** The direct path's only 500: the runtime itself failed. */

@@ -54,7 +54,7 @@ export async function serveAgent(
   const server = createServer((req, res) => {
     inFlight++;
     if (closing) res.setHeader("connection", "close");
-    const pending = direct ? dispatchDirect(direct, req, res) : dispatchWeb(handler, req, res, host);
+    const pending = direct ? dispatchDirect(direct, req, res, host) : dispatchWeb(handler, req, res, host);
     if (pending) pending.finally(done);
     else done();
   });

@@ -3,15 +3,21 @@
 // and the `Response` written back. node:http is only a type import here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
-import { closeAfterReply } from "./connection.js";
+import { clientMistake, requestHost } from "./client-mistakes.js";
+import { closeAfterReply, rejectUnread } from "./connection.js";
 
 /** Answers `req` with `handler`; never throws or rejects. */
 export async function dispatchWeb(
   handler: (request: Request) => Promise<Response>,
   req: IncomingMessage,
   res: ServerResponse,
-  host: string,
+  defaultHost: string,
 ): Promise<void> {
+  const mistake = clientMistake(req, defaultHost);
+  if (mistake) {
+    rejectUnread(mistake, req, res);
+    return;
+  }
   const aborted = new AbortController();
   // The caller went away before the answer was written: let the agent stop working.
   res.once("close", () => {
@@ -20,7 +26,7 @@ export async function dispatchWeb(
   });
   const body = { abandoned: false };
   try {
-    const response = await handler(toRequest(req, host, aborted.signal, body));
+    const response = await handler(toRequest(req, defaultHost, aborted.signal, body));
     if (body.abandoned && !req.complete) closeAfterReply(req, res);
     await writeResponse(response, res);
   } catch {
@@ -39,7 +45,7 @@ function toRequest(
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
-  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? host}`);
+  const url = new URL(req.url ?? "/", `http://${requestHost(req, host)}`);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(url, {
     method: req.method ?? "GET",
