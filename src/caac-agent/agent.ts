@@ -46,10 +46,15 @@ export type Agent = (conversation: Conversation, context: AgentContext) => Agent
 /** Why the fallback reply was sent instead of the agent's. */
 export type FallbackReason = "deadline" | "error" | "invalid_reply";
 
-/** Where the handler reports agent failures and its own bugs. Never receives a token. */
+/**
+ * Where the handler reports what happened; never receives a token. `error`: agent failures (with
+ * stack and cause) and the runtime's own bugs; `warn`: missed deadlines, drift, unreadable
+ * bodies; `info`: the access log, one line per rejected request.
+ */
 export type Logger = {
   error(message: string, details?: Record<string, unknown>): void;
   warn?(message: string, details?: Record<string, unknown>): void;
+  info?(message: string, details?: Record<string, unknown>): void;
 };
 
 /** Builds the agent's input from a request body that has passed validation. */

@@ -17,6 +17,7 @@ function setup(options: Partial<SetupOptions> = {}) {
   const logger: Logger = {
     error: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
     warn: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
+    info: (message, details) => logs.push(`${message} ${JSON.stringify(details)}`),
   };
   const { tokens, token, ...rest } = options;
   const handler = createAgentHandler({
@@ -458,6 +459,49 @@ describe("createAgentHandler", () => {
     });
     await handler(caacRequest(seedBody, { token: "4242-4242-4242" }));
     expect(logs.join("\n")).toContain("got 424 and 4242-4242 back");
+  });
+
+  it("logs one info line per rejected request: status, reason, conversation id when known, duration", async () => {
+    const { handler, logs } = setup({ maxBodyBytes: 4096 });
+    const requests: [Request, number, string, number | undefined][] = [
+      [caacRequest(seedBody, { method: "PUT" }), 405, "method", undefined],
+      [caacRequest(seedBody, { token: "wrong-token-0000" }), 401, "token", undefined],
+      [caacRequest(seedBody, { headers: { "content-type": "text/plain" } }), 415, "media_type", undefined],
+      [caacRequest({ ...seedBody, prompt: "p".repeat(5000) }), 413, "too_large", undefined],
+      [caacRequest(undefined, { raw: "{" }), 400, "not_json", undefined],
+      [caacRequest({ ...seedBody, version: "2.0" }), 400, "version", 98765],
+      [caacRequest({ ...seedBody, messages: "nope" }), 400, "schema", 98765],
+    ];
+    for (const [request, status, reason, conversationId] of requests) {
+      logs.length = 0;
+      expect((await handler(request)).status).toBe(status);
+      expect(logs, reason).toHaveLength(1);
+      const line = logs[0] ?? "";
+      expect(line.startsWith("caac-agent: rejected the request ")).toBe(true);
+      const details = JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>;
+      expect(details).toMatchObject({ status, reason });
+      expect(details.conversationId).toBe(conversationId);
+      expect(typeof details.durationMs).toBe("number");
+      expect(typeof details.detail).toBe("string");
+    }
+    logs.length = 0;
+    await handler(caacRequest());
+    expect(logs).toEqual([]);
+  });
+
+  it("logs an agent's failure with its stack and cause, redacted", async () => {
+    const { handler, logs } = setup({
+      agent: () => {
+        throw new Error("upstream failed", { cause: new Error(`401 for Bearer ${TOKEN}`) });
+      },
+    });
+    await handler(caacRequest());
+    const line = logs.find((entry) => entry.includes("the agent threw")) ?? "";
+    const details = JSON.parse(line.slice(line.indexOf("{"))) as Record<string, string>;
+    expect(details.error).toBe("Error: upstream failed");
+    expect(details.stack).toMatch(/^Error: upstream failed\n\s+at /);
+    expect(details.cause).toBe("Error: 401 for Bearer [redacted]");
+    expect(line).not.toContain(TOKEN);
   });
 
   it("never logs the token, whatever fails", async () => {

@@ -11,6 +11,7 @@ import { handover } from "./handover.js";
 import { type Reply, type RequestInput, WebInput } from "./input.js";
 import {
   CAAC_TIMEOUT_SECONDS,
+  type FieldError,
   fieldErrors,
   PROBLEM_CONTENT_TYPE,
   problem,
@@ -147,32 +148,37 @@ function checkHeaders(runtime: Runtime, input: RequestInput): Reply | Promise<Re
   const started = Date.now();
   if (input.method !== "POST") {
     return discardThen(runtime, input, () =>
-      respond(runtime, 405, problem(405, `Use POST; this endpoint does not answer ${input.method}.`), {
-        allow: "POST",
+      reject(runtime, started, {
+        status: 405,
+        reason: "method",
+        detail: `Use POST; this endpoint does not answer ${input.method}.`,
+        headers: { allow: "POST" },
       }),
     );
   }
   if (!runtime.checkToken(input.authorization)) {
     return discardThen(runtime, input, () =>
-      respond(
-        runtime,
-        401,
-        problem(
-          401,
+      reject(runtime, started, {
+        status: 401,
+        reason: "token",
+        detail:
           "A valid bearer token is required: send `Authorization: Bearer <token>` with the token configured in CAAC.",
-        ),
-        { "www-authenticate": 'Bearer realm="caac-ai-agent"' },
-      ),
+        headers: { "www-authenticate": 'Bearer realm="caac-ai-agent"' },
+      }),
     );
   }
   if (!isJson(input.contentType)) {
     return discardThen(runtime, input, () =>
-      respond(runtime, 415, problem(415, "Send the conversation as application/json.")),
+      reject(runtime, started, {
+        status: 415,
+        reason: "media_type",
+        detail: "Send the conversation as application/json.",
+      }),
     );
   }
   const declared = input.contentLength;
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > runtime.maxBodyBytes) {
-    return discardThen(runtime, input, () => tooLarge(runtime));
+    return discardThen(runtime, input, () => tooLarge(runtime, started));
   }
   return input.readBody(runtime.maxBodyBytes).then(
     (bytes) => {
@@ -185,7 +191,7 @@ function checkHeaders(runtime: Runtime, input: RequestInput): Reply | Promise<Re
     },
     (error: unknown) => {
       try {
-        return unreadable(runtime, error);
+        return unreadable(runtime, error, started);
       } catch (bug) {
         return failed(runtime, bug);
       }
@@ -206,26 +212,29 @@ function checkBody(
   started: number,
   input: RequestInput,
 ): Reply | Promise<Reply> {
-  if (bytes === undefined) return tooLarge(runtime);
+  if (bytes === undefined) return tooLarge(runtime, started);
   let body: unknown;
   try {
     body = JSON.parse(decoder.decode(bytes));
   } catch (error) {
-    return respond(
-      runtime,
-      400,
-      problem(400, "The body is not valid JSON.", [{ field: "", message: clip(describe(error)) }]),
-    );
+    return reject(runtime, started, {
+      status: 400,
+      reason: "not_json",
+      detail: "The body is not valid JSON.",
+      errors: [{ field: "", message: clip(describe(error)) }],
+    });
   }
+  const conversationId =
+    isObject(body) && Number.isInteger(body.conversation_id) ? (body.conversation_id as number) : undefined;
   if (isObject(body) && "version" in body && !SUPPORTED_VERSIONS.includes(body.version as string)) {
     const supported = SUPPORTED_VERSIONS.map((v) => JSON.stringify(v)).join(", ");
-    return respond(
-      runtime,
-      400,
-      problem(400, `Unsupported version ${JSON.stringify(body.version)}; supported versions: ${supported}.`, [
-        { field: "/version", message: `must be one of: ${supported}` },
-      ]),
-    );
+    return reject(runtime, started, {
+      status: 400,
+      reason: "version",
+      detail: `Unsupported version ${clip(JSON.stringify(body.version) ?? "")}; supported versions: ${supported}.`,
+      errors: [{ field: "/version", message: `must be one of: ${supported}` }],
+      conversationId,
+    });
   }
   if (!validateRequest(body)) {
     const errors = fieldErrors(validateRequest.errors);
@@ -235,15 +244,13 @@ function checkBody(
     }));
     const more = errors.length - listed.length;
     const summary = listed.map((e) => `${e.field || "(body)"} ${e.message}`).join("; ");
-    return respond(
-      runtime,
-      400,
-      problem(
-        400,
-        `The request does not match the spec: ${summary}${more > 0 ? ` (and ${more} more)` : ""}.`,
-        listed,
-      ),
-    );
+    return reject(runtime, started, {
+      status: 400,
+      reason: "schema",
+      detail: `The request does not match the spec: ${summary}${more > 0 ? ` (and ${more} more)` : ""}.`,
+      errors: listed,
+      conversationId,
+    });
   }
   const valid = body as AgentRequestBody;
   if (!validateRequestStrict(valid)) reportDrift(runtime, valid.conversation_id);
@@ -298,7 +305,7 @@ function replyFor(runtime: Runtime, outcome: AgentOutcome, conversation: Convers
     case "error":
       logger.error("caac-agent: the agent threw; sent the fallback", {
         conversationId,
-        error: redactTokens(describe(outcome.error), runtime.tokens),
+        ...failureDetails(runtime, outcome.error),
       });
       return respond(runtime, 200, { reply_text: fallbackText(runtime, "error", conversation) });
     case "invalid_reply":
@@ -324,16 +331,61 @@ function fallbackText(runtime: Runtime, reason: FallbackReason, conversation: Co
   return DEFAULT_FALLBACK;
 }
 
-function tooLarge(runtime: Runtime): Reply {
-  return respond(runtime, 413, problem(413, `The request body exceeds ${runtime.maxBodyBytes} bytes.`));
+/** Why a request was rejected, as the access log names it. */
+type RejectReason =
+  | "method"
+  | "token"
+  | "media_type"
+  | "too_large"
+  | "not_json"
+  | "version"
+  | "schema"
+  | "unreadable"
+  | "body_timeout";
+
+type Rejection = {
+  status: number;
+  reason: RejectReason;
+  /** What was wrong and what to do: the problem's `detail`, and the access log's. */
+  detail: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  conversationId?: number | undefined;
+};
+
+/** A problem reply, and its access-log line (`info`): status, reason, conversation id when known, duration. */
+function reject(runtime: Runtime, started: number, rejection: Rejection): Reply {
+  const { status, reason, detail, errors, headers, conversationId } = rejection;
+  runtime.logger.info?.("caac-agent: rejected the request", {
+    status,
+    reason,
+    detail: clip(redactTokens(detail, runtime.tokens)),
+    conversationId,
+    durationMs: Date.now() - started,
+  });
+  return respond(runtime, status, problem(status, detail, errors), headers);
 }
 
-/** A body that could not be read: the client went away (or sent a broken stream); not a runtime bug. */
-function unreadable(runtime: Runtime, error: unknown): Reply {
+function tooLarge(runtime: Runtime, started: number): Reply {
+  return reject(runtime, started, {
+    status: 413,
+    reason: "too_large",
+    detail: `The request body exceeds ${runtime.maxBodyBytes} bytes.`,
+  });
+}
+
+/**
+ * A body that could not be read: the client went away (or sent a broken stream); not a runtime
+ * bug. Its one log line is a warning, not the info of other rejections.
+ */
+function unreadable(runtime: Runtime, error: unknown, started: number): Reply {
   runtime.logger.warn?.(
     "caac-agent: the request body could not be read (the client closed the connection?)",
     {
-      error: redactTokens(describe(error), runtime.tokens),
+      status: 400,
+      reason: "unreadable" satisfies RejectReason,
+      error: clip(redactTokens(describe(error), runtime.tokens)),
+      durationMs: Date.now() - started,
     },
   );
   return respond(runtime, 400, problem(400, "The request body could not be read."));
@@ -341,9 +393,7 @@ function unreadable(runtime: Runtime, error: unknown): Reply {
 
 /** Only a bug in this runtime (not the agent, not the client) lands here. */
 function failed(runtime: Runtime, error: unknown): Reply {
-  runtime.logger.error("caac-agent: the handler failed", {
-    error: redactTokens(describe(error), runtime.tokens),
-  });
+  runtime.logger.error("caac-agent: the handler failed", failureDetails(runtime, error));
   return internalError("The agent endpoint failed unexpectedly.");
 }
 
@@ -376,6 +426,26 @@ function internalError(detail: string): Reply {
     body: JSON.stringify(problem(500, detail)),
   };
 }
+
+/** What is logged of a failure: its description, stack and cause, each redacted, then clipped. */
+function failureDetails(runtime: Runtime, error: unknown): Record<string, string> {
+  const details: Record<string, string> = { error: clip(redactTokens(describe(error), runtime.tokens)) };
+  try {
+    if (error instanceof Error) {
+      if (typeof error.stack === "string") {
+        details.stack = redactTokens(error.stack, runtime.tokens).slice(0, MAX_STACK);
+      }
+      if (error.cause !== undefined)
+        details.cause = clip(redactTokens(describe(error.cause), runtime.tokens));
+    }
+  } catch {
+    // A hostile error (a Proxy, a throwing getter): its description is all there is.
+  }
+  return details;
+}
+
+/** The longest stack logged: a few dozen frames. */
+const MAX_STACK = 4000;
 
 /** A one-line description of anything thrown; never throws itself (a hostile value is not described). */
 function describe(error: unknown): string {
