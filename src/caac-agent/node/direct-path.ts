@@ -7,7 +7,7 @@ import type { InputHandler } from "../handler.js";
 import type { Reply, RequestInput } from "../input.js";
 import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
 import { clientMistake } from "./client-mistakes.js";
-import { closeAfterReply, rejectUnread, writeReply } from "./connection.js";
+import { closeAfterReply, continueIfAwaited, rejectUnread, writeReply } from "./connection.js";
 
 /** Answers `req` with the handler's internal entry; never throws or rejects. */
 export function dispatchDirect(
@@ -134,6 +134,7 @@ class NodeInput implements RequestInput {
   }
 
   readBody(maxBytes: number): Promise<Uint8Array | undefined> {
+    continueIfAwaited(this.res);
     const req = this.req as ReadableRequest;
     return new Promise((resolve, reject) => {
       if (req.destroyed && !req.complete) {

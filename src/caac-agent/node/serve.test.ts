@@ -54,6 +54,58 @@ describe("serveAgent", () => {
     expect(result.written).toBeLessThan(64 * 1024 * 1024);
   });
 
+  it("gets the 413 to a client that sends the whole large body first (undici's fetch), 10 of 10", async () => {
+    server = await serveAgent(createAgentHandler({ token: TOKEN, agent: () => "hi", maxBodyBytes: 1024 }), {
+      port: 0,
+    });
+    const body = new Uint8Array(4 * 1024 * 1024).fill(0x20);
+    const statuses: (number | string)[] = [];
+    for (let i = 0; i < 10; i++) {
+      const status = await fetch(server.url, { method: "POST", headers, body }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        },
+        (error: unknown) => String((error as Error).cause ?? error),
+      );
+      statuses.push(status);
+    }
+    expect(statuses).toEqual(Array(10).fill(413));
+  }, 30_000);
+
+  it.each(["direct", "web"])("answers 401, 415 and 413 before 100 Continue on the %s path", async (path) => {
+    const handler = createAgentHandler({ token: TOKEN, agent: () => "hi" });
+    server = await serveAgent(path === "web" ? (request) => handler(request) : handler, { port: 0 });
+    const url = new URL(server.url);
+    const expectContinue = (extra: Record<string, string>) =>
+      new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = httpRequest({
+          host: url.hostname,
+          port: url.port,
+          method: "POST",
+          headers: { ...headers, expect: "100-continue", "content-length": "600", ...extra },
+        });
+        req.on("continue", () => {
+          continued = true;
+          req.end(JSON.stringify(seedBody).padEnd(600, " "));
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, continued }));
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+      });
+    expect(await expectContinue({ authorization: "Bearer wrong-token-000000" })).toEqual({
+      status: 401,
+      continued: false,
+    });
+    expect(await expectContinue({ "content-type": "text/plain" })).toEqual({ status: 415, continued: false });
+    expect(await expectContinue({ "content-length": "2000000" })).toEqual({ status: 413, continued: false });
+    expect(await expectContinue({})).toEqual({ status: 200, continued: true });
+  });
+
   it("waits for in-flight requests on close, and refuses new connections", async () => {
     let release: (() => void) | undefined;
     const handler = createAgentHandler({

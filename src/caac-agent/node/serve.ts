@@ -3,9 +3,10 @@
 // Node-specific part of the agent runtime; the handler itself stays portable.
 // node:http is imported when a server starts, not at module load, so that importing the package
 // entry (which re-exports serveAgent) stays possible on runtimes without node:http.
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HANDLE_INPUT, type InputHandler } from "../handler.js";
+import { deferContinue } from "./connection.js";
 import { dispatchDirect } from "./direct-path.js";
 import { dispatchWeb } from "./web-bridge.js";
 
@@ -51,12 +52,19 @@ export async function serveAgent(
     if (inFlight === 0) drained?.();
   };
   const direct = (handler as { [HANDLE_INPUT]?: InputHandler })[HANDLE_INPUT];
-  const server = createServer((req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     if (closing) res.setHeader("connection", "close");
     const pending = direct ? dispatchDirect(direct, req, res, host) : dispatchWeb(handler, req, res, host);
     if (pending) pending.finally(done);
     else done();
+  };
+  const server = createServer(answer);
+  // `Expect: 100-continue`: the checks before the body run first; `100 Continue` goes out only
+  // when the body is read, so a 401, 413 or 415 reaches the client before it sends the body.
+  server.on("checkContinue", (req, res) => {
+    deferContinue(res);
+    answer(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
 import { clientMistake, requestHost } from "./client-mistakes.js";
-import { closeAfterReply, rejectUnread } from "./connection.js";
+import { closeAfterReply, continueIfAwaited, rejectUnread } from "./connection.js";
 
 /** Answers `req` with `handler`; never throws or rejects. */
 export async function dispatchWeb(
@@ -26,7 +26,7 @@ export async function dispatchWeb(
   });
   const body = { abandoned: false };
   try {
-    const response = await handler(toRequest(req, defaultHost, aborted.signal, body));
+    const response = await handler(toRequest(req, res, defaultHost, aborted.signal, body));
     if (body.abandoned && !req.complete) closeAfterReply(req, res);
     await writeResponse(response, res);
   } catch {
@@ -36,6 +36,7 @@ export async function dispatchWeb(
 
 function toRequest(
   req: IncomingMessage,
+  res: ServerResponse,
   host: string,
   signal: AbortSignal,
   body: { abandoned: boolean },
@@ -52,39 +53,49 @@ function toRequest(
     headers,
     signal,
     // Streamed, not buffered: the handler counts bytes and can stop reading an oversized body.
-    ...(hasBody ? { body: bodyStream(req, body), duplex: "half" } : {}),
+    ...(hasBody ? { body: bodyStream(req, res, body), duplex: "half" } : {}),
   } as RequestInit);
 }
 
 // Not Readable.toWeb: cancelling that destroys the socket before the 413 can be written.
-function bodyStream(req: IncomingMessage, state: { abandoned: boolean }): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on("data", (chunk: Buffer) => {
-        if (state.abandoned) return;
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      });
-      req.once("end", () => {
-        if (!state.abandoned) controller.close();
-      });
-      req.once("error", (error) => {
-        if (!state.abandoned) controller.error(error);
-      });
-      req.once("close", () => {
-        if (!state.abandoned && !req.complete)
-          controller.error(new Error("The client closed the connection mid-body."));
-      });
-      req.pause();
+function bodyStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: { abandoned: boolean },
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on("data", (chunk: Buffer) => {
+          if (state.abandoned) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once("end", () => {
+          if (!state.abandoned) controller.close();
+        });
+        req.once("error", (error) => {
+          if (!state.abandoned) controller.error(error);
+        });
+        req.once("close", () => {
+          if (!state.abandoned && !req.complete)
+            controller.error(new Error("The client closed the connection mid-body."));
+        });
+        req.pause();
+      },
+      pull() {
+        // The handler wants the body: only now may a client that asked for it send it.
+        continueIfAwaited(res);
+        req.resume();
+      },
+      cancel() {
+        state.abandoned = true;
+        req.pause();
+      },
+      // No chunk is asked for before the handler reads: pull (and `100 Continue`) wait for it.
     },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      state.abandoned = true;
-      req.pause();
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 /** The Web bridge's only 500: the handler rejected, or its response could not be written. */
