@@ -61,8 +61,10 @@ export const DEFAULT_FALLBACK = handover(
  */
 export const HANDLE_INPUT: unique symbol = Symbol("caac-agent.handleInput");
 
-/** The internal entry: answers a request input; never throws or rejects. */
-export type InputHandler = (input: RequestInput) => Reply | Promise<Reply>;
+/** The internal entry: answers a request input; never throws or rejects. Carries the handler's deadline. */
+export type InputHandler = ((input: RequestInput) => Reply | Promise<Reply>) & {
+  readonly deadlineMs: number;
+};
 
 /** The handler's settings, resolved once from the options. */
 type Runtime = {
@@ -99,7 +101,9 @@ const MAX_DRIFT_REPORTS = 100;
 /** Creates the endpoint: `(request) => Promise<Response>`, never rejecting. */
 export function createAgentHandler(options: AgentHandlerOptions): (request: Request) => Promise<Response> {
   const runtime = resolveOptions(options);
-  const handleInput: InputHandler = (input) => handle(runtime, input);
+  const handleInput: InputHandler = Object.assign((input: RequestInput) => handle(runtime, input), {
+    deadlineMs: runtime.deadlineMs,
+  });
   const handler = async (request: Request): Promise<Response> => {
     const reply = await handleInput(new WebInput(request));
     return new Response(reply.body, { status: reply.status, headers: reply.headers });

@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedBody, TOKEN } from "../../test-support/caac-requests.js";
 import { createAgentHandler } from "../handler.js";
@@ -168,5 +169,81 @@ describe("serveAgent", () => {
     client.abort();
     await expect(pending).rejects.toThrow();
     await aborted;
+  });
+});
+
+/** Opens a raw connection to the server, writes `data`, and resolves with all it read once closed. */
+function rawExchange(url: string, data: string): { socket: Socket; closed: Promise<string> } {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  let received = "";
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString("latin1");
+  });
+  socket.on("error", () => {});
+  socket.write(data);
+  const closed = new Promise<string>((resolve) => socket.once("close", () => resolve(received)));
+  return { socket, closed };
+}
+
+describe("serveAgent's timeouts and connection cap", () => {
+  const handler = () => createAgentHandler({ token: TOKEN, agent: () => "hi", logger: { error: () => {} } });
+  const post = (contentLength: number) =>
+    `POST / HTTP/1.1\r\nHost: agent.test\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`;
+
+  it("defaults to a 10 s headers timeout, the handler's deadline for the whole request, 5 s keep-alive and 512 connections", async () => {
+    server = await serveAgent(createAgentHandler({ token: TOKEN, agent: () => "hi", deadlineMs: 30_000 }), {
+      port: 0,
+    });
+    expect(server.server.headersTimeout).toBe(10_000);
+    expect(server.server.requestTimeout).toBe(30_000);
+    expect(server.server.keepAliveTimeout).toBe(5_000);
+    expect(server.server.maxConnections).toBe(512);
+  });
+
+  it("answers 408 and closes a request whose body is not complete by the request timeout", async () => {
+    server = await serveAgent(handler(), { port: 0, requestTimeoutMs: 400, headersTimeoutMs: 400 });
+    const { closed } = rawExchange(server.url, `${post(1000)}{"version":`);
+    const received = await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  }, 10_000);
+
+  it("answers 408 and closes a connection that does not finish its headers in time", async () => {
+    server = await serveAgent(handler(), { port: 0, headersTimeoutMs: 300 });
+    const { closed } = rawExchange(server.url, "POST / HTTP/1.1\r\nHost: agent.test\r\n");
+    expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
+  }, 10_000);
+
+  it("closes an idle keep-alive connection after the keep-alive timeout", async () => {
+    server = await serveAgent(handler(), { port: 0, keepAliveTimeoutMs: 200 });
+    const body = JSON.stringify(seedBody);
+    const { closed } = rawExchange(server.url, `${post(Buffer.byteLength(body))}${body}`);
+    const received = await Promise.race([
+      closed,
+      new Promise<string>((resolve) => setTimeout(() => resolve("still open after 3 s"), 3_000)),
+    ]);
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    expect(received).toContain('{"reply_text":"hi"}');
+  }, 10_000);
+
+  it("refuses connections beyond maxConnections", async () => {
+    server = await serveAgent(handler(), { port: 0, maxConnections: 2 });
+    const idle = [rawExchange(server.url, ""), rawExchange(server.url, "")];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = rawExchange(server.url, "");
+    expect(await third.closed).toBe("");
+    for (const { socket } of idle) expect(socket.destroyed).toBe(false);
+    for (const { socket } of idle) socket.destroy();
+  }, 10_000);
+
+  it("refuses timeouts and caps that are not positive integers, naming the option", async () => {
+    await expect(serveAgent(handler(), { port: 0, maxConnections: 0 })).rejects.toThrow(/maxConnections/);
+    await expect(serveAgent(handler(), { port: 0, headersTimeoutMs: -1 })).rejects.toThrow(
+      /headersTimeoutMs/,
+    );
+    await expect(
+      serveAgent(handler(), { port: 0, headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 }),
+    ).rejects.toThrow(/headersTimeoutMs.*requestTimeoutMs/);
   });
 });
