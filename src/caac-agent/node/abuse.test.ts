@@ -3,6 +3,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedBody, TOKEN } from "../../test-support/caac-requests.js";
+import type { Agent } from "../agent.js";
+import { createAgentHandler, DEFAULT_FALLBACK } from "../handler.js";
+import { type AgentServer, serveAgent } from "./serve.js";
 
 type Served = { child: ChildProcess; url: string };
 
@@ -83,5 +86,76 @@ describe.each(["direct", "web"] as const)("serveAgent's %s path, in its own proc
     const response = await fetch(served.url, { method: "POST", headers, body: JSON.stringify(seedBody) });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ reply_text: "hi" });
+  });
+});
+
+const throwing = (what: string) => () => {
+  throw new Error(what);
+};
+const hostileProxy = new Proxy({}, { get: throwing("proxy trap") });
+
+/** Agents that misbehave in every way a reply can; each must end in the fallback, never a 500. */
+const hostileAgents: [string, Agent][] = [
+  ["throws", throwing("agent bug")],
+  ["rejects", () => Promise.reject(new Error("agent failed"))],
+  ["hangs forever", () => new Promise<string>(() => {})],
+  [
+    "rejects after the deadline",
+    () => new Promise<string>((_, reject) => setTimeout(() => reject(new Error("late")), 150)),
+  ],
+  ["returns a number", () => 42 as never],
+  [
+    "returns a replyText getter that throws",
+    () => ({
+      get replyText(): string {
+        throw new Error("getter");
+      },
+    }),
+  ],
+  [
+    "returns a then getter that throws",
+    () =>
+      ({
+        // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point of this case.
+        get then() {
+          throw new Error("then");
+        },
+      }) as never,
+  ],
+  ["returns a Proxy", () => hostileProxy as never],
+  ["resolves to a Proxy", () => Promise.resolve(hostileProxy as never)],
+  [
+    "throws a Proxy",
+    () => {
+      throw hostileProxy;
+    },
+  ],
+];
+
+describe.each(["direct", "web"] as const)("hostile agents behind serveAgent's %s path", (path) => {
+  const logs: string[] = [];
+  let current: Agent = () => "ok";
+  let server: AgentServer;
+  beforeAll(async () => {
+    const handler = createAgentHandler({
+      token: TOKEN,
+      deadlineMs: 100,
+      agent: (conversation, context) => current(conversation, context),
+      logger: { error: (message) => logs.push(message), warn: (message) => logs.push(message) },
+    });
+    server = await serveAgent(path === "web" ? (request) => handler(request) : handler, { port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each(hostileAgents)("answers an agent that %s with the fallback", async (_name, agent) => {
+    current = agent;
+    logs.length = 0;
+    const response = await fetch(server.url, { method: "POST", headers, body: JSON.stringify(seedBody) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ reply_text: DEFAULT_FALLBACK });
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.join("\n")).not.toContain("the handler failed");
   });
 });
