@@ -489,6 +489,25 @@ describe("createAgentHandler", () => {
     expect(logs).toEqual([]);
   });
 
+  it("logs errors and warnings to console by default, but no access log", async () => {
+    const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const handler = createAgentHandler({ token: TOKEN, agent: () => Promise.reject(new Error("x")) });
+      expect((await handler(caacRequest(seedBody, { token: "wrong-token-0000" }))).status).toBe(401);
+      expect((await handler(caacRequest())).status).toBe(200);
+      expect(info).not.toHaveBeenCalled();
+      expect(log).not.toHaveBeenCalled();
+      expect(error).toHaveBeenCalledWith(
+        "caac-agent: the agent threw; sent the fallback",
+        expect.objectContaining({ error: "Error: x" }),
+      );
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it("logs an agent's failure with its stack and cause, redacted", async () => {
     const { handler, logs } = setup({
       agent: () => {

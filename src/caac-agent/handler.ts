@@ -37,7 +37,7 @@ export type AgentHandlerOptions = (
   fallback?: string | ((reason: FallbackReason, conversation: Conversation) => string);
   /** Largest accepted request body in bytes. Default: 1 MiB. */
   maxBodyBytes?: number;
-  /** Receives agent failures. Default: `console`. */
+  /** Receives agent failures, warnings and (with `info`) the access log. Default: `console.error` and `console.warn`, no access log. */
   logger?: Logger;
   /** The reply to health checks (`conversation_id: 0`). Default: `"OK"`. */
   healthReply?: string;
@@ -112,6 +112,15 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
   return handler;
 }
 
+/**
+ * The default logger: `console` for errors and warnings (on stderr). The access log (`info`) is
+ * opt-in, through a logger of one's own: a library must not write a line per request to stdout.
+ */
+const defaultLogger: Logger = {
+  error: (...args) => console.error(...args),
+  warn: (...args) => console.warn(...args),
+};
+
 function resolveOptions(options: AgentHandlerOptions): Runtime {
   const tokens = options.tokens ?? (options.token === undefined ? [] : [options.token]);
   const checkToken = createTokenChecker(tokens);
@@ -132,7 +141,7 @@ function resolveOptions(options: AgentHandlerOptions): Runtime {
     deadlineMs,
     maxBodyBytes,
     fallback: options.fallback,
-    logger: options.logger ?? console,
+    logger: options.logger ?? defaultLogger,
     healthReply: options.healthReply ?? "OK",
     responseValidators: new Map(),
     driftSeen: new Set(),
