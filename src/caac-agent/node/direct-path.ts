@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InputHandler } from "../handler.js";
 import type { Reply, RequestInput } from "../input.js";
 import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
-import { clientMistake } from "./client-mistakes.js";
+import { type AccessLog, clientMistake } from "./client-mistakes.js";
 import { closeAfterReply, continueIfAwaited, rejectUnread, writeReply } from "./connection.js";
 
 /** Answers `req` with the handler's internal entry; never throws or rejects. */
@@ -15,8 +15,9 @@ export function dispatchDirect(
   req: IncomingMessage,
   res: ServerResponse,
   defaultHost: string,
+  log: AccessLog,
 ): void | Promise<void> {
-  const mistake = clientMistake(req, defaultHost);
+  const mistake = clientMistake(req, defaultHost, log);
   if (mistake) {
     rejectUnread(mistake, req, res);
     return;

@@ -202,11 +202,39 @@ describe("serveAgent's timeouts and connection cap", () => {
     expect(server.server.maxConnections).toBe(512);
   });
 
-  it("answers 408 and closes a request whose body is not complete by the request timeout", async () => {
-    server = await serveAgent(handler(), { port: 0, requestTimeoutMs: 400, headersTimeoutMs: 400 });
+  it("answers 408 and closes a request whose body is not complete by the request timeout, and logs it", async () => {
+    const logs: unknown[] = [];
+    server = await serveAgent(handler(), {
+      port: 0,
+      requestTimeoutMs: 400,
+      headersTimeoutMs: 400,
+      logger: { info: (message, details) => logs.push({ message, ...details }) },
+    });
     const { closed } = rawExchange(server.url, `${post(1000)}{"version":`);
     const received = await closed;
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received).toContain("connection: close");
+    expect(JSON.parse(received.slice(received.indexOf("\r\n\r\n") + 4))).toMatchObject({ status: 408 });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        message: "caac-agent: rejected the request",
+        status: 408,
+        reason: "timeout",
+      }),
+    ]);
+  }, 10_000);
+
+  it("answers what is not HTTP with 400 and oversized headers with 431, as problem bodies", async () => {
+    server = await serveAgent(handler(), { port: 0 });
+    const garbage = await rawExchange(server.url, "HELLO THERE\r\n\r\n").closed;
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(garbage).toContain('"status":400');
+    const huge = await rawExchange(
+      server.url,
+      `POST / HTTP/1.1\r\nHost: a\r\nX-Big: ${"x".repeat(20_000)}\r\n\r\n`,
+    ).closed;
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toContain('"status":431');
   }, 10_000);
 
   it("answers 408 and closes a connection that does not finish its headers in time", async () => {

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_DEADLINE_MS, HANDLE_INPUT, type InputHandler } from "../handler.js";
+import { type AccessLog, answerClientError } from "./client-mistakes.js";
 import { deferContinue } from "./connection.js";
 import { dispatchDirect } from "./direct-path.js";
 import { dispatchWeb } from "./web-bridge.js";
@@ -33,6 +34,11 @@ export type ServeOptions = {
    * the memory stalled uploads can hold (512 × 1 MiB by default). Default: 512.
    */
   maxConnections?: number;
+  /**
+   * The access log of the requests serveAgent rejects itself (protocol mistakes, timeouts,
+   * malformed HTTP), in the handler's `info` format. Default: none.
+   */
+  logger?: AccessLog;
 };
 
 /** The default headers timeout: 10 s. */
@@ -61,6 +67,7 @@ export async function serveAgent(
 ): Promise<AgentServer> {
   const host = options.host ?? "127.0.0.1";
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 45_000;
+  const log: AccessLog = options.logger ?? {};
   // createAgentHandler's handler carries an entry that takes the request's fields directly: no
   // Request, URL, Headers, web stream or Response is built per request. Any other handler goes
   // through the Web bridge.
@@ -95,7 +102,9 @@ export async function serveAgent(
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     if (closing) res.setHeader("connection", "close");
-    const pending = direct ? dispatchDirect(direct, req, res, host) : dispatchWeb(handler, req, res, host);
+    const pending = direct
+      ? dispatchDirect(direct, req, res, host, log)
+      : dispatchWeb(handler, req, res, host, log);
     if (pending) pending.finally(done);
     else done();
   };
@@ -111,6 +120,7 @@ export async function serveAgent(
     answer,
   );
   server.maxConnections = limits.maxConnections;
+  server.on("clientError", (error, socket) => answerClientError(error, socket, log));
   // `Expect: 100-continue`: the checks before the body run first; `100 Continue` goes out only
   // when the body is read, so a 401, 413 or 415 reaches the client before it sends the body.
   server.on("checkContinue", (req, res) => {

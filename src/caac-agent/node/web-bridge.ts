@@ -3,7 +3,7 @@
 // and the `Response` written back. node:http is only a type import here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
-import { clientMistake, requestHost } from "./client-mistakes.js";
+import { type AccessLog, clientMistake, requestHost } from "./client-mistakes.js";
 import { closeAfterReply, continueIfAwaited, rejectUnread } from "./connection.js";
 
 /** Answers `req` with `handler`; never throws or rejects. */
@@ -12,8 +12,9 @@ export async function dispatchWeb(
   req: IncomingMessage,
   res: ServerResponse,
   defaultHost: string,
+  log: AccessLog,
 ): Promise<void> {
-  const mistake = clientMistake(req, defaultHost);
+  const mistake = clientMistake(req, defaultHost, log);
   if (mistake) {
     rejectUnread(mistake, req, res);
     return;

@@ -143,13 +143,14 @@ async function serve(args: string[]): Promise<number> {
     description = `knowledge agent (${values.knowledge ?? "built-in example knowledge"})`;
   }
 
+  const logger = stderrLogger(logFormat);
   const handler = createAgentHandler({
     tokens,
     agent,
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
-    logger: stderrLogger(logFormat),
+    logger,
   });
-  const server = await serveAgent(handler, { port, host });
+  const server = await serveAgent(handler, { port, host, logger });
   process.stdout.write(
     `serve-agent: listening on ${server.url} (POST, any path) with the ${description}; ` +
       `${tokens.length} token(s). Stop with Ctrl-C.\n`,
