@@ -137,7 +137,7 @@ export async function agentRuntime(options: AgentRuntimeOptions): Promise<Sectio
       "`serveAgent` no longer bridges to the Web handler through `Request`/`Response`. `createAgentHandler`'s function carries a " +
       "non-enumerable internal entry (`HANDLE_INPUT`) taking the request's method, authorization, content type, content length and " +
       "body-reading callbacks; the public `(Request) => Promise<Response>` path extracts the same fields and runs the same code, so " +
-      "both answer alike (`src/caac-agent/direct-path.test.ts` compares a table of 32 requests in-process, over the direct path and " +
+      "both answer alike (`src/caac-agent/node/parity.test.ts` compares a table of 32 requests in-process, over the direct path and " +
       "over the Web bridge: statuses, headers, bodies, logs). On Node the body is read from the socket as Buffers with the limit " +
       "enforced while reading (413 early on Content-Length) and the reply goes out with content-length in one `res.end` write. The " +
       "token check is a synchronous constant-time comparison (every configured token, whole presented length, length difference " +
@@ -157,7 +157,7 @@ export async function agentRuntime(options: AgentRuntimeOptions): Promise<Sectio
       "bare server saw 7,500 req/s and the next 11,100), and compiled with tsc on plain Node " +
       "(`node <tsc out>/bench/agent-compare.js agent fastify`) serveAgent measured 5,907 req/s against Fastify's 5,445 (1.08×). " +
       "(3) RSS is ~20 MiB above Fastify's after load (117 vs 96 MiB): the loaded spec bundle and validators, not growth under load " +
-      "(the load test bounds it).",
+      "(bench/agent-load.ts bounds it).",
   );
 
   return {

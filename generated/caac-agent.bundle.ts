@@ -18,6 +18,10 @@ const bundle = {
     "x-caac-handover-marker": "<HUMAN_HANDOVER>",
     "x-caac-supported-versions": [
       "1.0"
+    ],
+    "x-caac-drift-keywords": [
+      "format",
+      "enum"
     ]
   },
   "servers": [

@@ -1,5 +1,6 @@
 // Writes Ajv standalone validators from the dereferenced bundles: generated/caac-agent.validators.ts
-// (the agent endpoint's request and documented responses) and
+// (the agent endpoint's request, as a structural validator that decides rejection and a strict
+// one whose errors are drift, and its documented responses) and
 // generated/chataibot-webhook.validators.ts (the event payloads the webhook receiver types).
 // Compiling at build time keeps `new Function` (which Ajv uses to compile at run time) out of the
 // handlers, so they run on Cloudflare Workers and other runtimes that forbid code generation from
@@ -29,35 +30,103 @@ function writeCaacAgentValidators(): void {
   const PATH = "/caac/ai-agent";
   const bundle = JSON.parse(readFileSync(`${out}/${API}.bundle.json`, "utf8"));
   const operation = bundle.paths[PATH].post as Operation;
-  const ajv = createAjv();
-  const exports: Record<string, string> = {};
+  const driftKeywords: unknown = bundle.info["x-caac-drift-keywords"];
+  if (!Array.isArray(driftKeywords))
+    throw new Error(`generate-validators: ${API} info.x-caac-drift-keywords must list the drift keywords`);
+  const requestSchema = requireSchema(operation.requestBody.content["application/json"], API, PATH);
+  const responseSchemas: Record<string, object> = {};
   const responseKeys: string[] = [];
-  ajv.addSchema(requireSchema(operation.requestBody.content["application/json"], API, PATH), "request");
-  exports.validateRequest = "request";
   for (const [status, response] of Object.entries(operation.responses)) {
     for (const [mediaType, media] of Object.entries(response.content ?? {})) {
       const id = `response_${status}_${mediaType.replace(/\W/g, "_")}`;
-      ajv.addSchema(requireSchema(media, API, PATH), id);
-      exports[id] = id;
-      responseKeys.push(`  ${JSON.stringify(`${status} ${mediaType}`)}: ${id},`);
+      responseSchemas[id] = requireSchema(media, API, PATH);
+      responseKeys.push(`    ${JSON.stringify(`${status} ${mediaType}`)}: checked.${id},`);
     }
   }
+  // The structural check stops at the first error (allErrors off), so a hostile body with many
+  // invalid items costs one error, not one per item. The strict and response checks list them
+  // all: the strict one runs only on bodies that passed the structural check.
+  const blocks = [
+    compile("structure", false, { request: structural(requestSchema, driftKeywords) as object }),
+    compile("checked", true, { requestStrict: strict(requestSchema) as object, ...responseSchemas }),
+  ];
   writeModule(
     API,
-    standalone(ajv, exports),
-    `/** The request validator and one validator per documented "status media-type" response. */
+    blocks.join("\n\n"),
+    `/**
+ * \`request\`: the structural check (what must be rejected).
+ * \`requestStrict\`: the spec as written, unknown properties included (its errors are drift).
+ * \`responses\`: one validator per documented "status media-type" response.
+ */
 export const validators: {
   request: Validator;
+  requestStrict: Validator;
   responses: Readonly<Record<string, Validator>>;
 } = {
-  request: validateRequest,
+  request: structure.request,
+  requestStrict: checked.requestStrict,
   responses: {
 ${responseKeys.join("\n")}
   },
 };
 `,
   );
-  console.log(`generated: ${API}.validators (${Object.keys(exports).length} validators)`);
+  console.log(`generated: ${API}.validators (${2 + responseKeys.length} validators)`);
+}
+
+/**
+ * Compiles `schemas` (export name → schema) with one Ajv instance into a self-contained block of
+ * standalone code. Ajv's CommonJS output is wrapped in its own function scope, so that several
+ * blocks (compiled with different options) can share one module without name clashes.
+ */
+function compile(name: string, allErrors: boolean, schemas: Record<string, object>): string {
+  const ajv = new Ajv2020({ allErrors, strict: false, code: { source: true, esm: false, lines: true } });
+  addFormats.default(ajv);
+  const exports: Record<string, string> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    ajv.addSchema(schema, id);
+    exports[id] = id;
+  }
+  const code = standalone(ajv, exports);
+  return `const ${name} = (() => {\nconst exports = {};\n${code.replace(/^"use strict";/, "")}\nreturn exports;\n})();`;
+}
+
+/**
+ * The structural request schema: what the runtime rejects. The drift keywords (`format`, `enum`:
+ * see docs/decisions/0006-tolerant-agent-reader.md) are dropped: a value of the right JSON type
+ * that breaks them is drift, reported by the strict validator, not a reason to leave the customer
+ * unanswered.
+ */
+function structural(schema: unknown, driftKeywords: readonly unknown[]): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => structural(item, driftKeywords));
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (driftKeywords.includes(key)) continue;
+    // `properties` maps names to schemas: recurse into each without reading names as keywords.
+    out[key] =
+      key === "properties" && typeof value === "object" && value !== null
+        ? Object.fromEntries(
+            Object.entries(value).map(([name, sub]) => [name, structural(sub, driftKeywords)]),
+          )
+        : structural(value, driftKeywords);
+  }
+  return out;
+}
+
+/** The strict request schema: the spec as written, plus unknown properties reported (as drift). */
+function strict(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    out[key] =
+      key === "properties" && typeof value === "object" && value !== null
+        ? Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, strict(sub)]))
+        : strict(value);
+  }
+  if ("properties" in out && out.additionalProperties === true) out.additionalProperties = false;
+  return out;
 }
 
 function writeWebhookValidators(): void {
@@ -100,7 +169,7 @@ function createAjv(): Ajv2020 {
 
 function standalone(ajv: Ajv2020, exports: Record<string, string>): string {
   let code = standaloneCode.default(ajv, exports);
-  // Ajv's ESM output still `require`s the format checkers; turn that into an import.
+  // Ajv's output still `require`s the format checkers; the module imports them once instead.
   const formatsRequire = 'require("ajv-formats/dist/formats").fullFormats';
   code = code.replaceAll(formatsRequire, "fullFormats");
   const leftover = /require\("[^"]+"\)/.exec(code);

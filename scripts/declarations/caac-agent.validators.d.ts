@@ -8,8 +8,13 @@ import type { ErrorObject } from "ajv";
 /** A compiled validator: returns whether `data` is valid and leaves Ajv's errors on `.errors`. */
 export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/** The request validator and one validator per documented "status media-type" response. */
+/**
+ * `request`: the structural check (what must be rejected; stops at the first error).
+ * `requestStrict`: the spec as written, unknown properties included (its errors are drift).
+ * `responses`: one validator per documented "status media-type" response.
+ */
 export declare const validators: {
   request: Validator;
+  requestStrict: Validator;
   responses: Readonly<Record<string, Validator>>;
 };

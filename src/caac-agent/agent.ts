@@ -1,5 +1,5 @@
 // The contract between the runtime and an agent: typed input derived from the generated spec
-// types, and the reply forms an agent may return.
+// types, the reply forms an agent may return, and where the runtime reports what happened.
 import type { components } from "../../generated/caac-agent.js";
 
 type Schemas = components["schemas"];
@@ -42,6 +42,20 @@ export type AgentContext = {
 
 /** An agent: answers a conversation before its signal aborts. May be sync or async. */
 export type Agent = (conversation: Conversation, context: AgentContext) => AgentReply | Promise<AgentReply>;
+
+/** Why the fallback reply was sent instead of the agent's. */
+export type FallbackReason = "deadline" | "error" | "invalid_reply";
+
+/**
+ * Where the handler reports what happened; never receives a token. `error`: agent failures (with
+ * stack and cause) and the runtime's own bugs; `warn`: missed deadlines, drift, unreadable
+ * bodies; `info`: the access log, one line per rejected request.
+ */
+export type Logger = {
+  error(message: string, details?: Record<string, unknown>): void;
+  warn?(message: string, details?: Record<string, unknown>): void;
+  info?(message: string, details?: Record<string, unknown>): void;
+};
 
 /** Builds the agent's input from a request body that has passed validation. */
 export function toConversation(body: AgentRequestBody): Conversation {

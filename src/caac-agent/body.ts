@@ -1,5 +1,6 @@
 // Reads a Web request body with a byte limit: the stream is counted as it arrives and cancelled as
-// soon as the limit is passed. (The handler checks Content-Length before calling this.)
+// soon as the limit is passed. (The handler checks Content-Length before calling this.) Shared by
+// the agent handler's Web input and chataibot's webhook receiver.
 
 /** Reads `request`'s body, never holding more than `maxBytes` bytes of it; undefined once it passes them. */
 export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {

@@ -60,7 +60,7 @@ function captureStdout() {
 
 describe("chat-agent-apis serve-agent / verify-agent", () => {
   it("serves the knowledge agent, passes verify-agent, and stops cleanly on SIGTERM", async () => {
-    const served = await startServe([], { CAAC_AGENT_TOKEN: `old-token, ${TOKEN}` });
+    const served = await startServe([], { CAAC_AGENT_TOKEN: `old-token-0001, ${TOKEN}` });
     const stdout = captureStdout();
     expect(await verifyCommand.run([served.url, "--token", TOKEN, "--seed", "3", "--deadline", "10"])).toBe(
       0,
@@ -68,7 +68,7 @@ describe("chat-agent-apis serve-agent / verify-agent", () => {
     expect(stdout()).toMatch(/14\/14 checks passed/);
     expect(stdout()).not.toContain(TOKEN);
     const json = captureStdout();
-    expect(await verifyCommand.run([served.url, "--token", "old-token", "--json"])).toBe(0);
+    expect(await verifyCommand.run([served.url, "--token", "old-token-0001", "--json"])).toBe(0);
     expect(JSON.parse(json())).toMatchObject({ ok: true, seed: 1 });
     served.child.kill("SIGTERM");
     expect(await served.exited).toBe(0);
@@ -91,6 +91,34 @@ describe("chat-agent-apis serve-agent / verify-agent", () => {
     expect(await served.exited).toBe(0);
   }, 30_000);
 
+  it("writes the access log as JSON lines with --log-format json, never the token", async () => {
+    const served = await startServe(["--token", TOKEN, "--log-format", "json"]);
+    const response = await fetch(served.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}-wrong`, "content-type": "application/json" },
+      body: JSON.stringify(seedBody),
+    });
+    expect(response.status).toBe(401);
+    let line: string | undefined;
+    for (let i = 0; i < 100 && !line; i++) {
+      line = served
+        .output()
+        .split("\n")
+        .find((entry) => entry.includes("rejected the request"));
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(JSON.parse(line ?? "")).toMatchObject({
+      level: "info",
+      message: "caac-agent: rejected the request",
+      status: 401,
+      reason: "token",
+    });
+    expect(typeof JSON.parse(line ?? "").time).toBe("string");
+    expect(served.output()).not.toContain(TOKEN);
+    served.child.kill("SIGTERM");
+    expect(await served.exited).toBe(0);
+  }, 30_000);
+
   it("exits non-zero, with the failing check, when verify-agent finds a defect", async () => {
     const served = await startServe(["--token", TOKEN]);
     const stdout = captureStdout();
@@ -104,12 +132,13 @@ describe("chat-agent-apis serve-agent / verify-agent", () => {
     vi.stubEnv("CAAC_AGENT_TOKEN", "");
     vi.stubEnv("FIFTHELEMENT_API_KEY", "");
     expect(await serveCommand.run([])).toBe(2);
-    expect(await serveCommand.run(["--token", "t", "--port", "70000"])).toBe(2);
-    expect(await serveCommand.run(["--token", "t", "--bridge", "other"])).toBe(2);
-    expect(await serveCommand.run(["--token", "t", "--bridge", "fifthelement"])).toBe(2);
+    expect(await serveCommand.run(["--token", TOKEN, "--port", "70000"])).toBe(2);
+    expect(await serveCommand.run(["--token", TOKEN, "--bridge", "other"])).toBe(2);
+    expect(await serveCommand.run(["--token", TOKEN, "--bridge", "fifthelement"])).toBe(2);
+    expect(await serveCommand.run(["--token", TOKEN, "--log-format", "xml"])).toBe(2);
     expect(await verifyCommand.run([])).toBe(2);
-    expect(await verifyCommand.run(["ftp://x", "--token", "t"])).toBe(2);
-    expect(await verifyCommand.run(["http://x", "--token", "t", "--deadline", "0"])).toBe(2);
+    expect(await verifyCommand.run(["ftp://x", "--token", TOKEN])).toBe(2);
+    expect(await verifyCommand.run(["http://x", "--token", TOKEN, "--deadline", "0"])).toBe(2);
     vi.unstubAllEnvs();
   });
 });

@@ -1,26 +1,28 @@
-// The Web-standard request handler for CAAC's Self Hosted AI Agent endpoint. Runs wherever
-// `Request`/`Response` and WebCrypto exist (Node, Bun, Deno, Workers, Next.js, Hono): no node:
-// imports here or in anything this file imports.
+// The Web-standard request handler for CAAC's Self Hosted AI Agent endpoint: its options, the
+// request checks in the order both serving paths apply them (method, token, content type,
+// declared size, then the body: size limit, JSON, version, schema), and the replies. Runs wherever
+// `Request`/`Response` exist (Node, Bun, Deno, Workers, Next.js, Hono): no node: imports here or
+// in anything this file imports.
 
-import type { Agent, Conversation } from "./agent.js";
-import { createAgentCall } from "./agent-call.js";
-import { createTokenChecker } from "./auth.js";
-import { createResponder, describe, internalError } from "./reply.js";
-import { createRequestChecks } from "./request-checks.js";
-import { fromRequest, HANDLE_INPUT, type InputHandler, type Reply } from "./request-input.js";
-import { CAAC_TIMEOUT_SECONDS } from "./spec.js";
+import type { AgentRequestBody } from "./agent.js";
+import { type Agent, type Conversation, type FallbackReason, type Logger, toConversation } from "./agent.js";
+import { type AgentOutcome, callAgent, isObject, isThenable } from "./call-agent.js";
+import { handover } from "./handover.js";
+import { type Reply, type RequestInput, WebInput } from "./input.js";
+import {
+  CAAC_TIMEOUT_SECONDS,
+  type FieldError,
+  fieldErrors,
+  PROBLEM_CONTENT_TYPE,
+  problem,
+  responseValidator,
+  SUPPORTED_VERSIONS,
+  validateRequest,
+  validateRequestStrict,
+} from "./spec.js";
+import { createTokenChecker, redactTokens, type TokenChecker } from "./token.js";
 
-export { DEFAULT_FALLBACK } from "./agent-call.js";
-export { HANDLE_INPUT, type InputHandler, type Reply, type RequestInput } from "./request-input.js";
-
-/** Where the handler reports agent failures and its own bugs. Never receives a token. */
-export type Logger = {
-  error(message: string, details?: Record<string, unknown>): void;
-  warn?(message: string, details?: Record<string, unknown>): void;
-};
-
-/** Why the fallback reply was sent instead of the agent's. */
-export type FallbackReason = "deadline" | "error" | "invalid_reply";
+export type { FallbackReason, Logger } from "./agent.js";
 
 /** Options of {@link createAgentHandler}. */
 export type AgentHandlerOptions = (
@@ -35,7 +37,7 @@ export type AgentHandlerOptions = (
   fallback?: string | ((reason: FallbackReason, conversation: Conversation) => string);
   /** Largest accepted request body in bytes. Default: 1 MiB. */
   maxBodyBytes?: number;
-  /** Receives agent failures. Default: `console`. */
+  /** Receives agent failures, warnings and (with `info`) the access log. Default: `console.error` and `console.warn`, no access log. */
   logger?: Logger;
   /** The reply to health checks (`conversation_id: 0`). Default: `"OK"`. */
   healthReply?: string;
@@ -47,9 +49,79 @@ export const DEADLINE_SAFETY_MARGIN_MS = 5_000;
 export const DEFAULT_DEADLINE_MS = CAAC_TIMEOUT_SECONDS * 1000 - DEADLINE_SAFETY_MARGIN_MS;
 /** The default body limit: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** The default fallback reply. */
+export const DEFAULT_FALLBACK = handover(
+  "Sorry, I can't answer that right now. Let me connect you with a member of our team.",
+);
+
+/**
+ * The key of the internal entry `(input: RequestInput) => Reply | Promise<Reply>` that
+ * {@link createAgentHandler}'s function carries (non-enumerable), used by serveAgent on Node to
+ * answer without building a `Request` or `Response`. Not part of the public API.
+ */
+export const HANDLE_INPUT: unique symbol = Symbol("caac-agent.handleInput");
+
+/** The internal entry: answers a request input; never throws or rejects. Carries the handler's deadline. */
+export type InputHandler = ((input: RequestInput) => Reply | Promise<Reply>) & {
+  readonly deadlineMs: number;
+};
+
+/** The handler's settings, resolved once from the options. */
+type Runtime = {
+  agent: Agent;
+  checkToken: TokenChecker;
+  tokens: readonly string[];
+  deadlineMs: number;
+  maxBodyBytes: number;
+  fallback: AgentHandlerOptions["fallback"];
+  logger: Logger;
+  healthReply: string;
+  /** The response validator per status, looked up once (the content type follows from the status). */
+  responseValidators: Map<number, ReturnType<typeof responseValidator>>;
+  /** The drift already reported ("field rule"), so that each is logged once. */
+  driftSeen: Set<string>;
+};
+
+/**
+ * At most this many field errors are listed in a 400 (the structural check stops at its first
+ * error today; the cap keeps the bound if that changes), each field and message clipped to
+ * {@link MAX_TEXT} characters: a 400 stays under a few kilobytes whatever the body.
+ */
+const MAX_LISTED_ERRORS = 20;
+const MAX_TEXT = 200;
+
+/** `text` cut to {@link MAX_TEXT} characters. Redact before clipping, never after. */
+function clip(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+/** At most this many distinct drifts are reported per handler: a drifting vendor must not flood the log. */
+const MAX_DRIFT_REPORTS = 100;
 
 /** Creates the endpoint: `(request) => Promise<Response>`, never rejecting. */
 export function createAgentHandler(options: AgentHandlerOptions): (request: Request) => Promise<Response> {
+  const runtime = resolveOptions(options);
+  const handleInput: InputHandler = Object.assign((input: RequestInput) => handle(runtime, input), {
+    deadlineMs: runtime.deadlineMs,
+  });
+  const handler = async (request: Request): Promise<Response> => {
+    const reply = await handleInput(new WebInput(request));
+    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  };
+  Object.defineProperty(handler, HANDLE_INPUT, { value: handleInput });
+  return handler;
+}
+
+/**
+ * The default logger: `console` for errors and warnings (on stderr). The access log (`info`) is
+ * opt-in, through a logger of one's own: a library must not write a line per request to stdout.
+ */
+const defaultLogger: Logger = {
+  error: (...args) => console.error(...args),
+  warn: (...args) => console.warn(...args),
+};
+
+function resolveOptions(options: AgentHandlerOptions): Runtime {
   const tokens = options.tokens ?? (options.token === undefined ? [] : [options.token]);
   const checkToken = createTokenChecker(tokens);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -62,44 +134,355 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
   if (!(Number.isInteger(maxBodyBytes) && maxBodyBytes > 0)) {
     throw new TypeError(`createAgentHandler: maxBodyBytes must be a positive integer, got ${maxBodyBytes}.`);
   }
-  const logger: Logger = options.logger ?? console;
-  const healthReply = options.healthReply ?? "OK";
-  // Tokens are never logged, but an agent's error message might echo one back (e.g. from a header dump).
-  const redact = (text: string) => tokens.reduce((out, token) => out.split(token).join("[redacted]"), text);
-  const respond = createResponder(logger);
-  const answer = createAgentCall({ options, deadlineMs, logger, redact, respond });
-
-  const failed = (error: unknown): Reply => {
-    // Only a bug in this runtime (not the agent, not the client) lands here.
-    logger.error("caac-agent: the handler failed", { error: redact(describe(error)) });
-    return internalError("The agent endpoint failed unexpectedly.");
-  };
-
-  const handle = createRequestChecks({
+  return {
+    agent: options.agent,
     checkToken,
+    tokens,
+    deadlineMs,
     maxBodyBytes,
-    healthReply,
-    logger,
-    redact,
-    respond,
-    answer,
-    failed,
+    fallback: options.fallback,
+    logger: options.logger ?? defaultLogger,
+    healthReply: options.healthReply ?? "OK",
+    responseValidators: new Map(),
+    driftSeen: new Set(),
+  };
+}
+
+/** Every check, then the agent's reply. Never throws; asynchronous branches catch their own failures. */
+function handle(runtime: Runtime, input: RequestInput): Reply | Promise<Reply> {
+  try {
+    return checkHeaders(runtime, input);
+  } catch (error) {
+    return failed(runtime, error);
+  }
+}
+
+function checkHeaders(runtime: Runtime, input: RequestInput): Reply | Promise<Reply> {
+  const started = Date.now();
+  if (input.method !== "POST") {
+    return discardThen(runtime, input, () =>
+      reject(runtime, started, {
+        status: 405,
+        reason: "method",
+        detail: `Use POST; this endpoint does not answer ${input.method}.`,
+        headers: { allow: "POST" },
+      }),
+    );
+  }
+  if (!runtime.checkToken(input.authorization)) {
+    return discardThen(runtime, input, () =>
+      reject(runtime, started, {
+        status: 401,
+        reason: "token",
+        detail:
+          "A valid bearer token is required: send `Authorization: Bearer <token>` with the token configured in CAAC.",
+        headers: { "www-authenticate": 'Bearer realm="caac-ai-agent"' },
+      }),
+    );
+  }
+  if (!isJson(input.contentType)) {
+    return discardThen(runtime, input, () =>
+      reject(runtime, started, {
+        status: 415,
+        reason: "media_type",
+        detail: "Send the conversation as application/json.",
+      }),
+    );
+  }
+  const declared = input.contentLength;
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > runtime.maxBodyBytes) {
+    return discardThen(runtime, input, () => tooLarge(runtime, started));
+  }
+  return input.readBody(runtime.maxBodyBytes).then(
+    (bytes) => {
+      try {
+        const reply = checkBody(runtime, bytes, started, input);
+        return isThenable(reply) ? Promise.resolve(reply).catch((error) => failed(runtime, error)) : reply;
+      } catch (error) {
+        return failed(runtime, error);
+      }
+    },
+    (error: unknown) => {
+      try {
+        return unreadable(runtime, error, started);
+      } catch (bug) {
+        return failed(runtime, bug);
+      }
+    },
+  );
+}
+
+/** Abandons the body, then answers with `next()`. */
+function discardThen(runtime: Runtime, input: RequestInput, next: () => Reply): Reply | Promise<Reply> {
+  const pending = input.discard();
+  return pending ? pending.then(next, next).catch((error) => failed(runtime, error)) : next();
+}
+
+/** Everything after the body has been read. */
+function checkBody(
+  runtime: Runtime,
+  bytes: Uint8Array | undefined,
+  started: number,
+  input: RequestInput,
+): Reply | Promise<Reply> {
+  if (bytes === undefined) return tooLarge(runtime, started);
+  let body: unknown;
+  try {
+    body = JSON.parse(decoder.decode(bytes));
+  } catch (error) {
+    return reject(runtime, started, {
+      status: 400,
+      reason: "not_json",
+      detail: "The body is not valid JSON.",
+      errors: [{ field: "", message: clip(describe(error)) }],
+    });
+  }
+  const conversationId =
+    isObject(body) && Number.isInteger(body.conversation_id) ? (body.conversation_id as number) : undefined;
+  if (isObject(body) && "version" in body && !SUPPORTED_VERSIONS.includes(body.version as string)) {
+    const supported = SUPPORTED_VERSIONS.map((v) => JSON.stringify(v)).join(", ");
+    return reject(runtime, started, {
+      status: 400,
+      reason: "version",
+      detail: `Unsupported version ${clip(JSON.stringify(body.version) ?? "")}; supported versions: ${supported}.`,
+      errors: [{ field: "/version", message: `must be one of: ${supported}` }],
+      conversationId,
+    });
+  }
+  if (!validateRequest(body)) {
+    const errors = fieldErrors(validateRequest.errors);
+    const listed = errors.slice(0, MAX_LISTED_ERRORS).map((error) => ({
+      field: clip(error.field),
+      message: clip(error.message),
+    }));
+    const more = errors.length - listed.length;
+    const summary = listed.map((e) => `${e.field || "(body)"} ${e.message}`).join("; ");
+    return reject(runtime, started, {
+      status: 400,
+      reason: "schema",
+      detail: `The request does not match the spec: ${summary}${more > 0 ? ` (and ${more} more)` : ""}.`,
+      errors: listed,
+      conversationId,
+    });
+  }
+  const valid = body as AgentRequestBody;
+  if (!validateRequestStrict(valid)) reportDrift(runtime, valid.conversation_id);
+  if (valid.conversation_id === 0) return respond(runtime, 200, { reply_text: runtime.healthReply });
+  return answer(runtime, toConversation(valid), started, input);
+}
+
+/**
+ * Logs, once per field and rule, how a body that will be answered deviates from the spec: a
+ * format, an enum value or a property the spec does not know. Array indices are folded (`/*`).
+ */
+function reportDrift(runtime: Runtime, conversationId: number | undefined): void {
+  for (const { field, message } of fieldErrors(validateRequestStrict.errors)) {
+    if (runtime.driftSeen.size >= MAX_DRIFT_REPORTS) return;
+    const generic = clip(redactTokens(field.replace(/\/\d+(?=\/|$)/g, "/*"), runtime.tokens));
+    const key = `${generic} ${message}`;
+    if (runtime.driftSeen.has(key)) continue;
+    runtime.driftSeen.add(key);
+    runtime.logger.warn?.("caac-agent: the request deviates from the spec (drift); answered anyway", {
+      field: generic,
+      rule: message,
+      conversationId,
+    });
+  }
+}
+
+/** The agent's reply (or the fallback) for a conversation. */
+function answer(
+  runtime: Runtime,
+  conversation: Conversation,
+  started: number,
+  input: RequestInput,
+): Reply | Promise<Reply> {
+  const outcome = callAgent(runtime.agent, conversation, input, runtime.deadlineMs, started);
+  return isThenable(outcome)
+    ? outcome.then((settled) => replyFor(runtime, settled, conversation))
+    : replyFor(runtime, outcome, conversation);
+}
+
+function replyFor(runtime: Runtime, outcome: AgentOutcome, conversation: Conversation): Reply {
+  const { logger } = runtime;
+  const conversationId = conversation.conversationId;
+  switch (outcome.kind) {
+    case "reply":
+      return respond(runtime, 200, { reply_text: outcome.text });
+    case "deadline":
+      logger.warn?.("caac-agent: the agent missed the deadline; sent the fallback", {
+        conversationId,
+        deadlineMs: runtime.deadlineMs,
+      });
+      return respond(runtime, 200, { reply_text: fallbackText(runtime, "deadline", conversation) });
+    case "error":
+      logger.error("caac-agent: the agent threw; sent the fallback", {
+        conversationId,
+        ...failureDetails(runtime, outcome.error),
+      });
+      return respond(runtime, 200, { reply_text: fallbackText(runtime, "error", conversation) });
+    case "invalid_reply":
+      logger.error("caac-agent: the agent returned no usable reply; sent the fallback", {
+        conversationId,
+        reply: clip(redactTokens(describeReply(outcome.reply), runtime.tokens)),
+      });
+      return respond(runtime, 200, { reply_text: fallbackText(runtime, "invalid_reply", conversation) });
+  }
+}
+
+function fallbackText(runtime: Runtime, reason: FallbackReason, conversation: Conversation): string {
+  const { fallback } = runtime;
+  if (typeof fallback !== "function") return fallback ?? DEFAULT_FALLBACK;
+  try {
+    const text = fallback(reason, conversation);
+    if (typeof text === "string" && text.trim() !== "") return text;
+  } catch (error) {
+    runtime.logger.error("caac-agent: the fallback function threw; sent the default fallback", {
+      error: redactTokens(describe(error), runtime.tokens),
+    });
+  }
+  return DEFAULT_FALLBACK;
+}
+
+/** Why a request was rejected, as the access log names it. */
+type RejectReason =
+  | "method"
+  | "token"
+  | "media_type"
+  | "too_large"
+  | "not_json"
+  | "version"
+  | "schema"
+  | "unreadable"
+  | "body_timeout";
+
+type Rejection = {
+  status: number;
+  reason: RejectReason;
+  /** What was wrong and what to do: the problem's `detail`, and the access log's. */
+  detail: string;
+  errors?: FieldError[];
+  headers?: Record<string, string>;
+  conversationId?: number | undefined;
+};
+
+/** A problem reply, and its access-log line (`info`): status, reason, conversation id when known, duration. */
+function reject(runtime: Runtime, started: number, rejection: Rejection): Reply {
+  const { status, reason, detail, errors, headers, conversationId } = rejection;
+  runtime.logger.info?.("caac-agent: rejected the request", {
+    status,
+    reason,
+    detail: clip(redactTokens(detail, runtime.tokens)),
+    conversationId,
+    durationMs: Date.now() - started,
   });
+  return respond(runtime, status, problem(status, detail, errors), headers);
+}
 
-  /** The shared entry of both paths; never throws or rejects. */
-  const handleInput: InputHandler = (input) => {
-    try {
-      // Every asynchronous branch of `handle` catches its own failures.
-      return handle(input);
-    } catch (error) {
-      return failed(error);
+function tooLarge(runtime: Runtime, started: number): Reply {
+  return reject(runtime, started, {
+    status: 413,
+    reason: "too_large",
+    detail: `The request body exceeds ${runtime.maxBodyBytes} bytes.`,
+  });
+}
+
+/**
+ * A body that could not be read: the client went away (or sent a broken stream); not a runtime
+ * bug. Its one log line is a warning, not the info of other rejections.
+ */
+function unreadable(runtime: Runtime, error: unknown, started: number): Reply {
+  runtime.logger.warn?.(
+    "caac-agent: the request body could not be read (the client closed the connection?)",
+    {
+      status: 400,
+      reason: "unreadable" satisfies RejectReason,
+      error: clip(redactTokens(describe(error), runtime.tokens)),
+      durationMs: Date.now() - started,
+    },
+  );
+  return respond(runtime, 400, problem(400, "The request body could not be read."));
+}
+
+/** Only a bug in this runtime (not the agent, not the client) lands here. */
+function failed(runtime: Runtime, error: unknown): Reply {
+  runtime.logger.error("caac-agent: the handler failed", failureDetails(runtime, error));
+  return internalError("The agent endpoint failed unexpectedly.");
+}
+
+const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+
+/** A JSON body after checking it against the spec's schema for that status; 500 (logged) when it does not match. */
+function respond(runtime: Runtime, status: number, body: unknown, headers?: Record<string, string>): Reply {
+  const contentType = status === 200 ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
+  const { responseValidators } = runtime;
+  if (!responseValidators.has(status)) responseValidators.set(status, responseValidator(status, contentType));
+  const validate = responseValidators.get(status);
+  if (!validate?.(body)) {
+    runtime.logger.error("caac-agent: a response did not match the spec; sent 500 instead", {
+      status,
+      errors: fieldErrors(validate?.errors),
+    });
+    return internalError("The agent produced a response that does not match the spec.");
+  }
+  return {
+    status,
+    headers: headers ? { ...headers, "content-type": contentType } : { "content-type": contentType },
+    body: JSON.stringify(body),
+  };
+}
+
+function internalError(detail: string): Reply {
+  return {
+    status: 500,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE },
+    body: JSON.stringify(problem(500, detail)),
+  };
+}
+
+/** What is logged of a failure: its description, stack and cause, each redacted, then clipped. */
+function failureDetails(runtime: Runtime, error: unknown): Record<string, string> {
+  const details: Record<string, string> = { error: clip(redactTokens(describe(error), runtime.tokens)) };
+  try {
+    if (error instanceof Error) {
+      if (typeof error.stack === "string") {
+        details.stack = redactTokens(error.stack, runtime.tokens).slice(0, MAX_STACK);
+      }
+      if (error.cause !== undefined)
+        details.cause = clip(redactTokens(describe(error.cause), runtime.tokens));
     }
-  };
+  } catch {
+    // A hostile error (a Proxy, a throwing getter): its description is all there is.
+  }
+  return details;
+}
 
-  const handler = async (request: Request): Promise<Response> => {
-    const reply = await handleInput(fromRequest(request));
-    return new Response(reply.body, { status: reply.status, headers: reply.headers });
-  };
-  Object.defineProperty(handler, HANDLE_INPUT, { value: handleInput });
-  return handler;
+/** The longest stack logged: a few dozen frames. */
+const MAX_STACK = 4000;
+
+/** A one-line description of anything thrown; never throws itself (a hostile value is not described). */
+function describe(error: unknown): string {
+  try {
+    if (error instanceof Error) return `${error.name}: ${error.message}`;
+    return String(error);
+  } catch {
+    return "(a value that throws when described)";
+  }
+}
+
+/** The reply's type and JSON, uncut: the caller redacts, then clips. */
+function describeReply(reply: unknown): string {
+  try {
+    return `${typeof reply} ${JSON.stringify(reply) ?? ""}`;
+  } catch {
+    return typeof reply;
+  }
+}
+
+const decoder = new TextDecoder();
+
+function isJson(contentType: string | null): boolean {
+  if (contentType === "application/json") return true;
+  const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return media === "application/json" || /^application\/[\w.-]+\+json$/.test(media);
 }

@@ -36,9 +36,8 @@ export {
   type KnowledgeIndex,
   parseKnowledge,
 } from "./knowledge-base.js";
-export type { Problem } from "./problem.js";
-export { type AgentServer, type ServeOptions, serveAgent } from "./serve.js";
-export { CAAC_TIMEOUT_SECONDS, SUPPORTED_VERSIONS } from "./spec.js";
+export { type AgentServer, type ServeOptions, serveAgent } from "./node/serve.js";
+export { CAAC_TIMEOUT_SECONDS, type Problem, SUPPORTED_VERSIONS } from "./spec.js";
 export { type ConversationStore, DEFAULT_CONVERSATION_TTL_SECONDS } from "./store.js";
 export {
   DEFAULT_STORE_REPORT_INTERVAL_MS,

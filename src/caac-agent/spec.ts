@@ -4,6 +4,7 @@
 // time, so the handler runs on Workers and other runtimes that forbid it).
 import type { ErrorObject } from "ajv";
 import bundle from "../../generated/caac-agent.bundle.js";
+import type { components } from "../../generated/caac-agent.js";
 import { type Validator, validators } from "../../generated/caac-agent.validators.js";
 
 /** The spec's path item for the agent endpoint (its path is a placeholder the customer chooses). */
@@ -34,8 +35,22 @@ export const responses: Record<string, MediaTypes> = Object.fromEntries(
   ]),
 );
 
-/** Validates a request body against the spec (Ajv 2020, all errors; compiled at generate time). */
+/**
+ * The structural check of a request body: what makes answering impossible (wrong JSON types,
+ * missing required fields, a broken `const` or `minimum`). It ignores the spec's drift keywords
+ * (`x-caac-drift-keywords`: `format`, `enum`) and stops at the first error. A body it rejects is
+ * answered 400; verify-agent demands exactly these rejections.
+ */
 export const validateRequest: Validator = validators.request;
+
+/**
+ * The spec as written, with unknown properties reported too: run on bodies that passed
+ * {@link validateRequest}, its errors are drift (logged, never rejected). All errors.
+ */
+export const validateRequestStrict: Validator = validators.requestStrict;
+
+/** The keywords whose violation is drift, not a rejection (`x-caac-drift-keywords`). */
+export const DRIFT_KEYWORDS: readonly string[] = bundle.info["x-caac-drift-keywords"];
 
 /**
  * Finds the validator for a response: undefined when the status or media type is not documented.
@@ -52,11 +67,38 @@ export type FieldError = { field: string; message: string };
 /** Turns Ajv errors into `{ field, message }` pairs naming the JSON Pointer of each bad field. */
 export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): FieldError[] {
   return (errors ?? []).map((error) => {
-    const missing = error.keyword === "required" ? `/${String(error.params.missingProperty)}` : "";
+    const missing =
+      error.keyword === "required"
+        ? `/${String(error.params.missingProperty)}`
+        : error.keyword === "additionalProperties"
+          ? `/${String(error.params.additionalProperty)}`
+          : "";
     const allowed = error.keyword === "const" ? ` (${JSON.stringify(error.params.allowedValue)})` : "";
     return {
       field: `${error.instancePath}${missing}`,
       message: `${error.message ?? "is invalid"}${allowed}`,
     };
   });
+}
+
+/** A problem body as the spec defines it (RFC 9457). */
+export type Problem = components["schemas"]["Problem"];
+
+/** The media type of every problem response the spec documents. */
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  405: "Method Not Allowed",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  500: "Internal Server Error",
+};
+
+/** Builds a problem body: `detail` says what was wrong and what to do; `errors` names each bad field. */
+export function problem(status: number, detail: string, errors?: FieldError[]): Problem {
+  const body: Problem = { type: "about:blank", title: titles[status] ?? "Error", status, detail };
+  if (errors && errors.length > 0) body.errors = errors;
+  return body;
 }

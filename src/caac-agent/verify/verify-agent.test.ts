@@ -5,7 +5,7 @@ import { TOKEN } from "../../test-support/caac-requests.js";
 import { createFifthElementBridgeAgent, type FifthElementChat } from "../fifthelement-bridge.js";
 import { createAgentHandler } from "../handler.js";
 import { createKnowledgeAgent } from "../knowledge-agent.js";
-import { serveAgent } from "../serve.js";
+import { serveAgent } from "../node/serve.js";
 import { validateRequest } from "../spec.js";
 import { CHECKS } from "./checks.js";
 import { formatReport, formatReportJson, type VerifyReport } from "./report.js";

@@ -8,6 +8,7 @@ import {
   createAgentHandler,
   createFifthElementBridgeAgent,
   createKnowledgeAgent,
+  type Logger,
   serveAgent,
 } from "../../caac-agent/index.js";
 import type { ConversationStore } from "../../caac-agent/store.js";
@@ -34,6 +35,8 @@ options:
   --deadline DURATION   answer with the fallback after this long, e.g. 40s or 500ms; a bare
                         number means seconds (default 40s, under CAAC's 45 s)
                         (--deadline-ms N still works, with a deprecation note: use --deadline Nms)
+  --log-format FORMAT   text (default) or json: one JSON object per line on stderr
+                        (time, level, message and the details), for log collectors
   --knowledge FILE      Markdown knowledge file ("## Question" then the answer) for the
                         default knowledge agent (default: a built-in example shop)
   --bridge fifthelement forward conversations to a Fifth Element AI agent instead; needs
@@ -63,6 +66,7 @@ async function serve(args: string[]): Promise<number> {
       bridge: { type: "string" },
       slug: { type: "string" },
       store: { type: "string" },
+      "log-format": { type: "string", default: "text" },
     },
   });
   const tokens = [...(values.token ?? []), ...(process.env.CAAC_AGENT_TOKEN ?? "").split(",")]
@@ -85,6 +89,9 @@ async function serve(args: string[]): Promise<number> {
       `serve-agent: --deadline-ms is deprecated; use --deadline ${values["deadline-ms"]}ms (every duration flag takes a unit; a bare number means seconds)\n`,
     );
   }
+  const logFormat = values["log-format"];
+  if (logFormat !== "text" && logFormat !== "json")
+    throw new UsageError(`--log-format must be "text" or "json", got ${JSON.stringify(logFormat)}`);
 
   let agent: Agent;
   let description: string;
@@ -136,16 +143,14 @@ async function serve(args: string[]): Promise<number> {
     description = `knowledge agent (${values.knowledge ?? "built-in example knowledge"})`;
   }
 
+  const logger = stderrLogger(logFormat);
   const handler = createAgentHandler({
     tokens,
     agent,
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
-    logger: {
-      error: (message, details) => process.stderr.write(`${message} ${JSON.stringify(details ?? {})}\n`),
-      warn: (message, details) => process.stderr.write(`${message} ${JSON.stringify(details ?? {})}\n`),
-    },
+    logger,
   });
-  const server = await serveAgent(handler, { port, host });
+  const server = await serveAgent(handler, { port, host, logger });
   process.stdout.write(
     `serve-agent: listening on ${server.url} (POST, any path) with the ${description}; ` +
       `${tokens.length} token(s). Stop with Ctrl-C.\n`,
@@ -157,4 +162,21 @@ async function serve(args: string[]): Promise<number> {
   await store?.close();
   process.stdout.write("serve-agent: stopped.\n");
   return 0;
+}
+
+/**
+ * The handler's logger, on stderr (stdout carries the command's own messages). The handler
+ * redacts tokens before anything reaches a logger.
+ */
+function stderrLogger(format: "text" | "json"): Logger {
+  const write =
+    (level: "error" | "warn" | "info") =>
+    (message: string, details: Record<string, unknown> = {}): void => {
+      const line =
+        format === "json"
+          ? JSON.stringify({ time: new Date().toISOString(), level, message, ...details })
+          : `${level} ${message} ${JSON.stringify(details)}`;
+      process.stderr.write(`${line}\n`);
+    };
+  return { error: write("error"), warn: write("warn"), info: write("info") };
 }

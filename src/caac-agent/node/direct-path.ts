@@ -1,7 +1,63 @@
-// The direct path's RequestInput over Node's IncomingMessage: the request's fields, and the body
-// read straight from the socket with the byte limit. node:http is only a type import here.
+// The direct path: createAgentHandler's internal entry called with Node's request and response,
+// building no Request, URL, Headers, web stream or Response per request. The request's fields and
+// its body are read straight from the socket with the byte limit, and the reply is written in one
+// go. node:http is only a type import here.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestInput } from "./request-input.js";
+import type { InputHandler } from "../handler.js";
+import type { Reply, RequestInput } from "../input.js";
+import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
+import { type AccessLog, clientMistake } from "./client-mistakes.js";
+import { closeAfterReply, continueIfAwaited, rejectUnread, writeReply } from "./connection.js";
+
+/** Answers `req` with the handler's internal entry; never throws or rejects. */
+export function dispatchDirect(
+  handle: InputHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  defaultHost: string,
+  log: AccessLog,
+): void | Promise<void> {
+  const mistake = clientMistake(req, defaultHost, log);
+  if (mistake) {
+    rejectUnread(mistake, req, res);
+    return;
+  }
+  const input = new NodeInput(req, res);
+  let reply: Reply | Promise<Reply>;
+  try {
+    reply = handle(input);
+  } catch {
+    writeInternalError(res);
+    return;
+  }
+  if (!(reply instanceof Promise)) {
+    finish(input, reply);
+    return;
+  }
+  return reply.then(
+    (value) => finish(input, value),
+    () => writeInternalError(res),
+  );
+}
+
+function finish(input: NodeInput, reply: Reply): void {
+  try {
+    if (input.abandoned && !input.req.complete) closeAfterReply(input.req, input.res);
+    writeReply(reply, input.res);
+  } catch {
+    writeInternalError(input.res);
+  }
+}
+
+/** The direct path's only 500: the runtime itself failed. */
+function writeInternalError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
+  res.end(JSON.stringify(problem(500, "The agent endpoint failed unexpectedly.")));
+}
 
 const READER = Symbol("caac-agent.bodyReader");
 type BodyReader = {
@@ -54,7 +110,7 @@ function stopReading(req: ReadableRequest): void {
   req.off("close", onBodyClose);
 }
 /** The request's fields, and its body read straight from the socket with the byte limit. */
-export class NodeInput implements RequestInput {
+class NodeInput implements RequestInput {
   readonly method: string;
   readonly authorization: string | null;
   readonly contentType: string | null;
@@ -79,6 +135,7 @@ export class NodeInput implements RequestInput {
   }
 
   readBody(maxBytes: number): Promise<Uint8Array | undefined> {
+    continueIfAwaited(this.res);
     const req = this.req as ReadableRequest;
     return new Promise((resolve, reject) => {
       if (req.destroyed && !req.complete) {
