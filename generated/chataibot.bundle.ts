@@ -265,7 +265,7 @@ const bundle = {
                         "id": {
                           "type": "string",
                           "description": "The conversation ID, used to send visitor responses.",
-                          "example": "<conversation_id>"
+                          "example": "65f2a9c1e4b0d7a3c8e1f042"
                         },
                         "created_at": {
                           "type": "string",
@@ -322,6 +322,26 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "A realistic conversation start (what the mock serves by default)",
+                    "value": {
+                      "ok": true,
+                      "conversation": {
+                        "id": "65f2a9c1e4b0d7a3c8e1f042",
+                        "created_at": "2025-12-01 03:04:05.913000",
+                        "assignee": {
+                          "id": "64a1b2c3d4e5f60718293a4b",
+                          "to": "support-bot@brewco.com.tw"
+                        }
+                      },
+                      "contact": {
+                        "name": "Yi-Chun Lin",
+                        "email": "yichun.lin@example.com",
+                        "phone": "+886912345678",
+                        "visitor_key": "visitor-7f3e9a2b_3071"
+                      }
+                    }
+                  },
                   "seed": {
                     "summary": "The response of the documentation",
                     "value": {
@@ -446,7 +466,7 @@ const bundle = {
             "schema": {
               "type": "string",
               "minLength": 1,
-              "example": "<conversation_id>"
+              "example": "65f2a9c1e4b0d7a3c8e1f042"
             }
           }
         ],
@@ -567,6 +587,13 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "A realistic acknowledgement (what the mock serves by default)",
+                    "value": {
+                      "ok": true,
+                      "message_id": "9QmZt4KpXw2LrB7nV1cYh8sDfJ3aGe6U"
+                    }
+                  },
                   "seed": {
                     "summary": "The response of the documentation",
                     "value": {
@@ -1051,7 +1078,7 @@ const bundle = {
               "id": {
                 "type": "string",
                 "description": "The conversation ID, used to send visitor responses.",
-                "example": "<conversation_id>"
+                "example": "65f2a9c1e4b0d7a3c8e1f042"
               },
               "created_at": {
                 "type": "string",

@@ -269,6 +269,20 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "A realistic reply (what the mock serves by default)",
+                    "value": {
+                      "data": {
+                        "response": "We're open Monday to Friday from 9:00 to 18:00 and on Saturdays from 10:00 to 14:00 (Taipei time, GMT+8). Our online shop takes orders around the clock.",
+                        "conversationId": "conv_8f3a2c1e9b7d4a60",
+                        "metadata": {
+                          "model": "gpt-4o",
+                          "tokens": 87
+                        }
+                      },
+                      "error": null
+                    }
+                  },
                   "success": {
                     "summary": "The success response of the documentation",
                     "value": {
@@ -320,7 +334,25 @@ const bundle = {
                     ]
                   }
                 },
-                "example": "data: {\"chunk\": \"Hello\"}\n\ndata: {\"chunk\": \" there!\"}\n\ndata: {\"chunk\": \" How\"}\n\ndata: {\"chunk\": \" can\"}\n\ndata: {\"chunk\": \" I\"}\n\ndata: {\"chunk\": \" help\"}\n\ndata: {\"chunk\": \"?\"}\n\ndata: [DONE]\n\n\n"
+                "examples": {
+                  "streamed_reply": {
+                    "summary": "A realistic reply, one token-sized chunk per event (what the mock streams by default)",
+                    "value": "data: {\"chunk\": \"We're\"}\n\ndata: {\"chunk\": \" open\"}\n\ndata: {\"chunk\": \" Monday\"}\n\ndata: {\"chunk\": \" to\"}\n\ndata: {\"chunk\": \" Friday\"}\n\ndata: {\"chunk\": \" from\"}\n\ndata: {\"chunk\": \" 9:00\"}\n\ndata: {\"chunk\": \" to\"}\n\ndata: {\"chunk\": \" 18:00\"}\n\ndata: {\"chunk\": \" and\"}\n\ndata: {\"chunk\": \" on\"}\n\ndata: {\"chunk\": \" Saturdays\"}\n\ndata: {\"chunk\": \" from\"}\n\ndata: {\"chunk\": \" 10:00\"}\n\ndata: {\"chunk\": \" to\"}\n\ndata: {\"chunk\": \" 14:00\"}\n\ndata: {\"chunk\": \" (Taipei\"}\n\ndata: {\"chunk\": \" time).\"}\n\ndata: [DONE]\n\n\n"
+                  },
+                  "seed": {
+                    "summary": "The stream shown in the documentation's SSE section",
+                    "value": "data: {\"chunk\": \"Hello\"}\n\ndata: {\"chunk\": \" there!\"}\n\ndata: {\"chunk\": \" How\"}\n\ndata: {\"chunk\": \" can\"}\n\ndata: {\"chunk\": \" I\"}\n\ndata: {\"chunk\": \" help\"}\n\ndata: {\"chunk\": \"?\"}\n\ndata: [DONE]\n\n\n"
+                  },
+                  "truncated": {
+                    "summary": "A stream cut off before `data: [DONE]` (the mock ends it there: a client must fail with MalformedStreamError)",
+                    "value": "data: {\"chunk\": \"We're\"}\n\ndata: {\"chunk\": \" open\"}\n\ndata: {\"chunk\": \" Monday\"}\n\n\n"
+                  },
+                  "stalled": {
+                    "summary": "A stream that stops sending (the mock keeps it open without another byte, to test a client's idle timeout)",
+                    "x-mock-stream": "stall",
+                    "value": "data: {\"chunk\": \"One\"}\n\ndata: {\"chunk\": \" moment\"}\n\n\n"
+                  }
+                }
               }
             }
           },

@@ -242,7 +242,7 @@ describe("seed examples are present and invalid variants are rejected", () => {
         error: { name, message, details: {} },
       });
     }
-    const stream = op?.raw.responses["200"]?.content?.["text/event-stream"]?.example;
+    const stream = op?.raw.responses["200"]?.content?.["text/event-stream"]?.examples?.seed?.value;
     expect(String(stream).match(/^data: .*$/gm)).toEqual([
       'data: {"chunk": "Hello"}',
       'data: {"chunk": " there!"}',

@@ -190,12 +190,17 @@ function forwardedHeaders(
   const prefer = parsePrefer([incoming.prefer ?? []].flat().join(","));
   const page = route ? exampleForQuery(route, query, prefer) : undefined;
   if (page) prefer.set("example", page);
+  const code = Number(prefer.get("code"));
+  const wantsStream = String(incoming.accept ?? "").includes("text/event-stream");
+  if (wantsStream && code >= 300) headers.accept = "application/json";
+  if (wantsStream && !(code >= 300) && !prefer.has("example")) {
+    // Prism serves the event-stream schema's own `example` before the media type's named ones;
+    // the first named example is the documented default, so name it.
+    const first = route?.examples(prefer.get("code") ?? "200", "text/event-stream")[0];
+    if (first) prefer.set("example", first.name);
+  }
   const formatted = formatPrefer(prefer);
   if (formatted) headers.prefer = formatted;
-  const code = Number(prefer.get("code"));
-  if (code >= 300 && String(incoming.accept ?? "").includes("text/event-stream")) {
-    headers.accept = "application/json";
-  }
   return headers;
 }
 
