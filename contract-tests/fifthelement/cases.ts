@@ -37,7 +37,7 @@ export const contract = defineContract<FifthElementClient>({
   operations: {
     chat_send: {
       via: "chat()",
-      call: (client, context) => client.chat(slug(context), input(context)),
+      call: (client, context) => client.chat(slug(context), input(context), context.options),
       check: (result, body) => {
         const data = (body as { data: Record<string, unknown> }).data;
         expect(result).toEqual({
@@ -48,19 +48,22 @@ export const contract = defineContract<FifthElementClient>({
       },
       variants: [
         {
-          via: "chatStream() (Prism sends the SSE example at once)",
+          via: "chatStream() (the mock streams the SSE example event by event)",
           call: async (client, context) => {
             // The spec's example ends with an extra blank line because Prism drops one trailing
             // newline of a string example; without it the [DONE] event would never be terminated.
             const chunks: string[] = [];
-            for await (const chunk of client.chatStream(slug(context), input(context))) chunks.push(chunk);
+            for await (const chunk of client.chatStream(slug(context), input(context), context.options)) {
+              chunks.push(chunk);
+            }
+            expect(chunks.length).toBe(eventData(eventStreamExample(context.op)).length - 1);
             expect(chunks.join("")).toBe(streamText(context));
           },
         },
         {
           via: "chatAsync()",
           call: async (client, context) => {
-            const { requestId } = await client.chatAsync(slug(context), input(context));
+            const { requestId } = await client.chatAsync(slug(context), input(context), context.options);
             expect(requestId).toMatch(/^req_/);
           },
         },
@@ -235,7 +238,7 @@ export const contract = defineContract<FifthElementClient>({
       violation: /security/i,
       live: true,
       drop: ["authorization"],
-      call: (client, context) => client.chat(slug(context), input(context)),
+      call: (client, context) => client.chat(slug(context), input(context), context.options),
     },
   ],
 });
