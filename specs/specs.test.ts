@@ -3,10 +3,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { eventData, eventValue } from "../contract-tests/support/events.js";
 import {
   API_NAMES,
   type ApiName,
   describeErrors,
+  eventDataSchema,
   type Json,
   type JsonObject,
   listOperations,
@@ -140,6 +142,78 @@ describe.each(API_NAMES)("spec %s", (api) => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+  });
+});
+
+type MockExampleSpec = { value: Json; "x-mock-match"?: JsonObject | JsonObject[]; "x-mock-stream"?: string };
+
+describe.each(API_NAMES)("spec %s: what the mocks serve", (api) => {
+  const operations = listOperations(api);
+
+  it("names only query parameters of its operation in x-mock-match, and chains cursor pages to an end", () => {
+    for (const op of operations) {
+      const queryNames = new Set(
+        (op.raw.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+      );
+      for (const [status, response] of Object.entries(op.raw.responses)) {
+        const examples = Object.entries(
+          (response.content?.["application/json"]?.examples ?? {}) as Record<string, MockExampleSpec>,
+        );
+        const paged = examples.filter(([, ex]) => ex["x-mock-match"] !== undefined);
+        if (paged.length === 0) continue;
+        for (const [name, ex] of paged) {
+          for (const entry of ([] as JsonObject[]).concat(ex["x-mock-match"] ?? [])) {
+            for (const key of Object.keys(entry)) {
+              expect(
+                queryNames.has(key),
+                `${op.operationId} ${status} ${name}: x-mock-match on "${key}"`,
+              ).toBe(true);
+            }
+          }
+        }
+        // Cursor pages: from the default (first) example, each cursor.after selects the next page.
+        const visited: string[] = [];
+        let current = examples[0];
+        while (current) {
+          const [name, ex] = current;
+          expect(visited, `${op.operationId}: page ${name} is reached twice`).not.toContain(name);
+          visited.push(name);
+          const after = ((ex.value as JsonObject).cursor as JsonObject | undefined)?.after;
+          if (after === undefined) break;
+          const next = examples.find(([, e]) =>
+            ([] as JsonObject[]).concat(e["x-mock-match"] ?? []).some((m) => m.after === after),
+          );
+          expect(next, `${op.operationId}: no example is selected by after=${String(after)}`).toBeDefined();
+          current = next;
+        }
+        expect(visited.length, `${op.operationId}: the default list has one page`).toBeGreaterThan(1);
+        expect(visited.sort()).toEqual(
+          paged
+            .map(([name]) => name)
+            .concat(examples[0]?.[0] ?? "")
+            .sort(),
+        );
+      }
+    }
+  });
+
+  it("streams only valid events; the default stream ends with [DONE], x-mock-stream is only stall", () => {
+    for (const op of operations) {
+      const media = op.raw.responses["200"]?.content?.["text/event-stream"];
+      if (!media) continue;
+      const validate = validatorFor(eventDataSchema(op));
+      const examples = Object.entries((media.examples ?? {}) as Record<string, MockExampleSpec>);
+      expect(examples.length, `${op.operationId}: named event-stream examples`).toBeGreaterThan(0);
+      for (const [name, ex] of examples) {
+        const events = eventData(String(ex.value));
+        expect(events.length, `${op.operationId} ${name}: events`).toBeGreaterThan(0);
+        for (const data of events) {
+          expect(validate(eventValue(data)), `${op.operationId} ${name} event ${data}`).toBe(true);
+        }
+        expect([undefined, "stall"]).toContain(ex["x-mock-stream"]);
+      }
+      expect(eventData(String(examples[0]?.[1].value)).at(-1)).toBe("[DONE]");
+    }
   });
 });
 
