@@ -295,6 +295,15 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "channel_id": 12345,
+                    "member_id": 67890,
+                    "started_at": "2025-11-01T00:00:00Z",
+                    "ended_at": "2025-11-30T23:59:59Z"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -681,6 +690,15 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "type": "text",
+                    "user_id": 1001,
+                    "text": "Hi Yi-Chun, your order #A10293 ships tomorrow morning.",
+                    "external_id": "msg-20251201-0001"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -1846,6 +1864,12 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "channel_member_id": "U4af4980629d4c1b5e2a7c3f0e1d2b3a4"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -2264,6 +2288,18 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "org_id": 3071,
+                    "channel_id": 12345,
+                    "assignment_relationship": {
+                      "member_id": 67890,
+                      "team_id": 42,
+                      "user_id": 1001
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -2511,6 +2547,19 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "org_id": 3071,
+                    "channel_id": 12345,
+                    "member_id": 67890,
+                    "assign_type": "manual",
+                    "assignment_relationship": {
+                      "team_id": 42,
+                      "user_id": 1001
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -3495,6 +3544,12 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "user_id": 1001
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -4472,6 +4527,15 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "user_ids": [
+                      1001,
+                      1002
+                    ]
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -5862,6 +5926,12 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "chat_name": "Mei-Ling (Care lead)"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {

@@ -196,6 +196,35 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "channel": "API",
+                    "bot_key": "bk_7Hn2Qp9Lx4Wc",
+                    "message": {
+                      "data": {
+                        "body": "Do you ship to Tainan?"
+                      },
+                      "type": "text"
+                    },
+                    "variables": {
+                      "system": {
+                        "timezone": "Asia/Taipei",
+                        "referrerUrl": "https://www.brewco.com.tw/",
+                        "browserLanguage": "zh-TW"
+                      },
+                      "contact": {
+                        "name": "Yi-Chun Lin",
+                        "email": "yichun.lin@example.com",
+                        "phone": "+886912345678"
+                      }
+                    },
+                    "from": {
+                      "user_external_id": "visitor-7f3e9a2b",
+                      "type": "VISITOR"
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request of the documentation (placeholders filled in)",
                   "value": {
@@ -539,6 +568,20 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "message": {
+                      "data": {
+                        "body": "Is delivery free over NT$1,000?"
+                      },
+                      "type": "text"
+                    },
+                    "user": {
+                      "type": "VISITOR"
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request of the documentation",
                   "value": {
