@@ -41,7 +41,8 @@ const start = {
   from: { user_external_id: "visitor-42", type: "VISITOR" as const },
 };
 
-describe("ChatAIBot mock callbacks", () => {
+// Each test starts a Prism process, which takes seconds on a busy machine: a generous bound.
+describe("ChatAIBot mock callbacks", { timeout: 60_000 }, () => {
   let mocks: Mocks | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   afterEach(async () => {

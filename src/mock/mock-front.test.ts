@@ -131,6 +131,18 @@ describe("Fifth Element streams stream", () => {
     expect(chunks.join("")).toMatch(/^We're open/);
   });
 
+  it(`${STREAM_DELAY_HEADER} that is not a whole number is answered 400, naming the header`, async () => {
+    const response = await fetch(`${mocks.urls.fifthelement}/chat/x`, {
+      method: "POST",
+      headers: { authorization: "Bearer t", "content-type": "application/json", [STREAM_DELAY_HEADER]: "-1" },
+      body: JSON.stringify({ message: "Hi", stream: true }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      detail: `fifthelement mock: ${STREAM_DELAY_HEADER} must be a whole number of ms ≥ 0`,
+    });
+  });
+
   it("Prefer example=truncated ends without [DONE]: MalformedStreamError", async () => {
     const stream = fifth().chatStream(
       "support-agent",

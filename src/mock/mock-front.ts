@@ -64,6 +64,7 @@ export interface MockFront {
 /** Binds the front first, so a taken port fails at once and before any Prism starts. */
 export async function startMockFront(options: MockFrontOptions): Promise<MockFront> {
   const routes = routesOf(options.api);
+  const defaultDelayMs = options.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS;
   const agent = new Agent({ keepAlive: true });
   let upstream: URL | undefined;
   const server: Server = createServer((req, res) => {
@@ -80,10 +81,17 @@ export async function startMockFront(options: MockFrontOptions): Promise<MockFro
     if (requestBody === undefined) {
       return problem(res, 413, `${options.api} mock: request body over ${MAX_REQUEST_BYTES} bytes`);
     }
+    const delayHeader = req.headers[STREAM_DELAY_HEADER];
+    const delayMs = delayHeader === undefined ? defaultDelayMs : Number(delayHeader);
+    if (delayHeader !== undefined && !/^\d+$/.test(String(delayHeader))) {
+      return problem(
+        res,
+        400,
+        `${options.api} mock: ${STREAM_DELAY_HEADER} must be a whole number of ms ≥ 0`,
+      );
+    }
     const found = findRoute(routes, req.method ?? "GET", url.pathname);
     const headers = forwardedHeaders(req.headers, found?.route, url.searchParams);
-    const delayHeader = req.headers[STREAM_DELAY_HEADER];
-    const delayMs = delayHeader === undefined ? options.streamDelayMs : Number(delayHeader);
     const answer = await forward(req, headers, requestBody);
 
     const contentType = String(answer.headers["content-type"] ?? "");
@@ -99,10 +107,7 @@ export async function startMockFront(options: MockFrontOptions): Promise<MockFro
             .examples(String(answer.status), "text/event-stream")
             .find((e) => e.name === exampleName)?.stall,
       );
-      await writePacedEvents(res, answer.body.toString("utf8"), {
-        delayMs: Number.isFinite(delayMs) && (delayMs ?? 0) >= 0 ? (delayMs ?? 0) : DEFAULT_STREAM_DELAY_MS,
-        stall,
-      });
+      await writePacedEvents(res, answer.body.toString("utf8"), { delayMs, stall });
     } else {
       res.writeHead(answer.status, { ...responseHeaders, "content-length": answer.body.length });
       res.end(answer.body);

@@ -71,7 +71,10 @@ describe("startMocks", () => {
     mocks = undefined;
   });
 
-  it("serves each spec on its own port, answers with examples, and stop() leaves no process", async () => {
+  // Starting two Prism processes takes seconds on a busy machine: a generous bound.
+  it("serves each spec on its own port, answers with examples, and stop() leaves no process", {
+    timeout: 60_000,
+  }, async () => {
     mocks = await startMocks({ apis: ["chataibot", "cavuer"], ports: { chataibot: 0, cavuer: 0 } });
     expect(Object.keys(mocks.urls).sort()).toEqual(["cavuer", "chataibot"]);
     const response = await fetch(`${mocks.urls.chataibot}/conversation/c1/messages`, {
