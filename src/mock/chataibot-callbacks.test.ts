@@ -75,15 +75,19 @@ describe("ChatAIBot mock callbacks", { timeout: 60_000 }, () => {
       (d) => d.body.events as Array<{ event: { type: string; payload: Record<string, unknown> } }>,
     );
     expect(events.map((e) => e.event.type)).toEqual([
-      "conversation_created",
+      "conversation_create",
       "message_exchange",
       "message_exchange",
     ]);
-    expect(events[0]?.event.payload).toMatchObject({ conversation: { id: started.conversation.id } });
+    expect(events[0]?.event.payload).toMatchObject({
+      external_key: started.conversation.id,
+      title: "Visitor - visitor-42",
+      assigned_to_user: { type: "bot" },
+    });
     expect(events[1]?.event.payload).toMatchObject({
       conversation_id: started.conversation.id,
-      in_reply_to: { from: { type: "VISITOR" }, data: { body: "Do you ship to Tainan?" } },
-      message: { from: { type: "BOT" }, type: "text", data: { body: expect.stringContaining("Tainan") } },
+      sender: { type: "bot" },
+      message: { type: "text", data: { body: expect.stringContaining("Tainan") } },
     });
     expect(events[2]?.event.payload).toMatchObject({
       conversation_id: started.conversation.id,

@@ -1,9 +1,10 @@
 // The ChatAIBot mock calls the user's webhook back, as the platform's Events webhook does: a
 // handshake when the webhook is configured (a POST carrying the token, answered 200 with the same
 // token), then, after each conversation started and each visitor message sent to the mock, a
-// `conversation_created` (for a start) and a `message_exchange` event carrying a bot reply, in the
-// envelope `{"events": [{"event": {"type", "payload"}}]}`. The event payloads are not published
-// by the vendor: their shape here is inferred (docs/mocks-and-contract.md says which parts).
+// `conversation_create` (for a start) and a `message_exchange` event carrying a bot reply, in the
+// envelope `{"events": [{"event": {"type", "payload"}}]}`. Types and payloads follow the receiver
+// spec (specs/chataibot-webhook on the vendor branch): `conversation_create` and its payload are
+// published by the platform, `message_exchange` and its payload are inferred.
 import { randomBytes } from "node:crypto";
 import type { MockExchange } from "./mock-front.js";
 
@@ -23,7 +24,7 @@ export interface ChatAIBotWebhookOptions {
 
 /** One event as delivered inside the envelope. */
 export interface ChatAIBotMockEvent {
-  type: "conversation_created" | "message_exchange";
+  type: "conversation_create" | "message_exchange";
   payload: Record<string, unknown>;
 }
 
@@ -98,55 +99,68 @@ export function createChatAIBotCallbacks(options: ChatAIBotWebhookOptions): Chat
   return {
     onExchange(exchange) {
       if (exchange.status < 200 || exchange.status > 299) return;
-      const request = (exchange.requestBody ?? {}) as { message?: { data?: { body?: unknown } } };
+      const request = (exchange.requestBody ?? {}) as StartRequest;
       const visitorText = String(request.message?.data?.body ?? "");
       if (exchange.operationId === "conversations_create") {
-        const response = (exchange.responseBody ?? {}) as {
-          conversation?: { id?: unknown };
-          contact?: unknown;
-        };
+        const response = (exchange.responseBody ?? {}) as StartResponse;
         const conversationId = String(response.conversation?.id ?? "");
-        const from = (exchange.requestBody as { from?: unknown } | undefined)?.from;
+        const bot = response.conversation?.assignee;
         deliver([
-          {
-            type: "conversation_created",
-            payload: {
-              conversation: response.conversation,
-              contact: response.contact,
-              visitor: from,
-              message: request.message,
-              created_at: platformTimestamp(),
-            },
-          },
-          exchangeEvent(conversationId, request.message, reply(visitorText)),
+          { type: "conversation_create", payload: conversationCreatePayload(request, response) },
+          exchangeEvent(conversationId, bot?.id, reply(visitorText)),
         ]);
       } else if (exchange.operationId === "conversation_messages_create") {
         const conversationId = exchange.params.conversation_id ?? "";
-        deliver([exchangeEvent(conversationId, request.message, reply(visitorText))]);
+        deliver([exchangeEvent(conversationId, undefined, reply(visitorText))]);
       }
     },
     settled: () => queue,
   };
 }
 
-/** A `message_exchange` event: the visitor's message and the bot's reply to it. */
+type StartRequest = {
+  message?: { data?: { body?: unknown } };
+  from?: { user_external_id?: unknown };
+  variables?: { system?: Record<string, unknown>; contact?: Record<string, unknown> };
+};
+type StartResponse = {
+  conversation?: { id?: unknown; created_at?: unknown; assignee?: { id?: string; to?: string } };
+};
+
+/** The published `conversation_create` payload, filled from the start request and the mock's answer. */
+function conversationCreatePayload(request: StartRequest, response: StartResponse): Record<string, unknown> {
+  const { conversation } = response;
+  const variables = [
+    ...Object.entries(request.variables?.system ?? {}),
+    ...Object.entries(request.variables?.contact ?? {}).map(
+      ([name, value]) => [`contact_${name}`, value] as const,
+    ),
+  ].map(([name, value]) => ({ type: "text", name, value }));
+  return {
+    external_key: String(conversation?.id ?? ""),
+    title: `Visitor - ${String(request.from?.user_external_id ?? "")}`,
+    created_at: typeof conversation?.created_at === "string" ? conversation.created_at : platformTimestamp(),
+    assigned_to_user: { id: conversation?.assignee?.id, email: conversation?.assignee?.to, type: "bot" },
+    is_new_visitor: true,
+    is_closed: 0,
+    variables,
+  };
+}
+
+/** A `message_exchange` event carrying the bot's reply (the payload is inferred). */
 function exchangeEvent(
   conversationId: string,
-  visitorMessage: unknown,
+  botId: string | undefined,
   replyText: string,
 ): ChatAIBotMockEvent {
   return {
     type: "message_exchange",
     payload: {
       conversation_id: conversationId,
-      in_reply_to: { from: { type: "VISITOR" }, ...(visitorMessage as object) },
-      message: {
-        id: messageId(),
-        from: { type: "BOT" },
-        type: "text",
-        data: { body: replyText },
-        created_at: platformTimestamp(),
-      },
+      message_id: messageId(),
+      created_at: platformTimestamp(),
+      sender: { type: "bot", ...(botId ? { id: botId } : {}) },
+      message: { type: "text", data: { body: replyText } },
     },
   };
 }
