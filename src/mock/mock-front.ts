@@ -82,7 +82,6 @@ export async function startMockFront(options: MockFrontOptions): Promise<MockFro
       return problem(res, 413, `${options.api} mock: request body over ${MAX_REQUEST_BYTES} bytes`);
     }
     const delayHeader = req.headers[STREAM_DELAY_HEADER];
-    const delayMs = delayHeader === undefined ? defaultDelayMs : Number(delayHeader);
     if (delayHeader !== undefined && !/^\d+$/.test(String(delayHeader))) {
       return problem(
         res,
@@ -90,6 +89,7 @@ export async function startMockFront(options: MockFrontOptions): Promise<MockFro
         `${options.api} mock: ${STREAM_DELAY_HEADER} must be a whole number of ms ≥ 0`,
       );
     }
+    const delayMs = delayHeader === undefined ? defaultDelayMs : Number(delayHeader);
     const found = findRoute(routes, req.method ?? "GET", url.pathname);
     const headers = forwardedHeaders(req.headers, found?.route, url.searchParams);
     const answer = await forward(req, headers, requestBody);
