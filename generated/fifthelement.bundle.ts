@@ -1732,8 +1732,8 @@ const bundle = {
                   }
                 },
                 "examples": {
-                  "documents": {
-                    "summary": "A repository's only page",
+                  "page_1": {
+                    "summary": "The first of two pages (what the mock serves by default; `start` 2 gets the next)",
                     "value": {
                       "data": {
                         "documents": [
@@ -1757,9 +1757,37 @@ const bundle = {
                           }
                         ],
                         "pagination": {
-                          "total": 2,
+                          "total": 3,
                           "start": 0,
-                          "limit": 50
+                          "limit": 2
+                        }
+                      },
+                      "error": null
+                    }
+                  },
+                  "page_2": {
+                    "summary": "The last page (`start` 2)",
+                    "x-mock-match": {
+                      "start": "2"
+                    },
+                    "value": {
+                      "data": {
+                        "documents": [
+                          {
+                            "id": "4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+                            "title": "Shipping to Taiwan's outlying islands",
+                            "content": "Orders to Penghu, Kinmen and Matsu ship within 5 working days.",
+                            "metadata": {
+                              "source": "faq"
+                            },
+                            "createdAt": "2026-01-20T02:45:00Z",
+                            "updatedAt": "2026-01-20T02:45:00Z"
+                          }
+                        ],
+                        "pagination": {
+                          "total": 3,
+                          "start": 2,
+                          "limit": 2
                         }
                       },
                       "error": null

@@ -145,12 +145,28 @@ describe.each(API_NAMES)("spec %s", (api) => {
   });
 });
 
+/**
+ * The query that asks for the page after `page`: `after` = its `cursor.after` (CAAC), or `start` =
+ * its start plus its item count while below `total` (Fifth Element's `data.pagination`).
+ */
+function nextPageQuery(page: Json): [string, string] | undefined {
+  const body = page as JsonObject;
+  const after = (body.cursor as JsonObject | undefined)?.after;
+  if (after !== undefined) return ["after", String(after)];
+  const data = body.data as JsonObject | undefined;
+  const pagination = data?.pagination as { start?: number; total?: number } | undefined;
+  if (!data || !pagination) return undefined;
+  const items = Object.values(data).find(Array.isArray) ?? [];
+  const next = (pagination.start ?? 0) + items.length;
+  return next < (pagination.total ?? 0) ? ["start", String(next)] : undefined;
+}
+
 type MockExampleSpec = { value: Json; "x-mock-match"?: JsonObject | JsonObject[]; "x-mock-stream"?: string };
 
 describe.each(API_NAMES)("spec %s: what the mocks serve", (api) => {
   const operations = listOperations(api);
 
-  it("names only query parameters of its operation in x-mock-match, and chains cursor pages to an end", () => {
+  it("names only query parameters of its operation in x-mock-match, and chains pages to an end", () => {
     for (const op of operations) {
       const queryNames = new Set(
         (op.raw.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
@@ -171,19 +187,20 @@ describe.each(API_NAMES)("spec %s: what the mocks serve", (api) => {
             }
           }
         }
-        // Cursor pages: from the default (first) example, each cursor.after selects the next page.
+        // From the default (first) example, each page's next query selects the next page.
         const visited: string[] = [];
         let current = examples[0];
         while (current) {
           const [name, ex] = current;
           expect(visited, `${op.operationId}: page ${name} is reached twice`).not.toContain(name);
           visited.push(name);
-          const after = ((ex.value as JsonObject).cursor as JsonObject | undefined)?.after;
-          if (after === undefined) break;
+          const query = nextPageQuery(ex.value);
+          if (query === undefined) break;
+          const [key, value] = query;
           const next = examples.find(([, e]) =>
-            ([] as JsonObject[]).concat(e["x-mock-match"] ?? []).some((m) => m.after === after),
+            ([] as JsonObject[]).concat(e["x-mock-match"] ?? []).some((m) => m[key] === value),
           );
-          expect(next, `${op.operationId}: no example is selected by after=${String(after)}`).toBeDefined();
+          expect(next, `${op.operationId}: no example is selected by ${key}=${value}`).toBeDefined();
           current = next;
         }
         expect(visited.length, `${op.operationId}: the default list has one page`).toBeGreaterThan(1);

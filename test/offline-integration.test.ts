@@ -84,6 +84,14 @@ describe("a user's integration test against `chat-agent-apis mock`", () => {
     }
   });
 
+  it("pages through a Fifth Element repository's documents to its total", async () => {
+    const documents = await all(
+      fifth().iterateDocuments("5b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", { limit: 50 }),
+    );
+    expect(documents.length).toBe(3);
+    expect(new Set(documents.map((d) => d.id)).size).toBe(3);
+  });
+
   it("streams a Fifth Element reply chunk by chunk", async () => {
     const chunks: string[] = [];
     for await (const chunk of fifth().chatStream("support-agent", { message: "Opening hours?" })) {

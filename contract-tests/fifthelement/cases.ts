@@ -6,7 +6,14 @@ import {
   createFifthElementClient,
   type FifthElementClient,
 } from "../../src/fifthelement/index.js";
-import { type CallContext, defineContract, exampleInit, first, pathParam } from "../support/contract.js";
+import {
+  type CallContext,
+  defineContract,
+  exampleInit,
+  first,
+  pathParam,
+  upTo,
+} from "../support/contract.js";
 import { eventData, eventValue } from "../support/events.js";
 import { eventStreamExample } from "../support/openapi.js";
 
@@ -76,29 +83,33 @@ export const contract = defineContract<FifthElementClient>({
     repositories_list: {
       via: "listRepositories()",
       readOnly: true,
-      call: (client) => client.listRepositories(),
+      call: (client, context) => client.listRepositories(context.options),
       check: (result, body) =>
         expect(result).toEqual((body as { data: { repositories: unknown } }).data.repositories),
       variants: [
-        { via: "GET /repositories", call: async (client) => unwrap(await client.GET("/repositories")) },
+        {
+          via: "GET /repositories",
+          call: async (client, context) => unwrap(await client.GET("/repositories", exampleInit(context))),
+        },
       ],
     },
     documents_list: {
-      via: "iterateDocuments() (Prism's example is the only page)",
+      via: "iterateDocuments() (the mock pages by start and ends at total)",
       readOnly: true,
-      call: async (client, context) => {
-        const documents = [];
-        for await (const document of client.iterateDocuments(repositoryId(context), { limit: 50 })) {
-          documents.push(document);
-        }
-        return documents;
+      call: (client, context) =>
+        upTo(client.iterateDocuments(repositoryId(context), { limit: 50, ...context.options }), 6),
+      // The last page fetched: the walk reached `total`, over more than one page, no item twice.
+      check: (result, body) => {
+        const items = result as Array<{ id: string }>;
+        const page = (body as { data: { documents: unknown[]; pagination: { total: number } } }).data;
+        expect(items).toHaveLength(page.pagination.total);
+        expect(items.length).toBeGreaterThan(page.documents.length);
+        expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
       },
-      check: (result, body) =>
-        expect(result).toEqual((body as { data: { documents: unknown } }).data.documents),
       variants: [
         {
           via: "iterateDocuments() first document",
-          call: (client, context) => first(client.iterateDocuments(repositoryId(context))),
+          call: (client, context) => first(client.iterateDocuments(repositoryId(context), context.options)),
         },
         {
           via: "GET /repositories/{repositoryId}/documents",
@@ -113,6 +124,7 @@ export const contract = defineContract<FifthElementClient>({
         client.createDocument(
           repositoryId(context),
           context.example.body as { title: string; content: string; metadata?: Record<string, unknown> },
+          context.options,
         ),
       check: sameAsData,
       variants: [
@@ -126,7 +138,7 @@ export const contract = defineContract<FifthElementClient>({
     jobs_get: {
       via: "getJob()",
       readOnly: true,
-      call: (client, context) => client.getJob(jobId(context)),
+      call: (client, context) => client.getJob(jobId(context), context.options),
       check: sameAsData,
       variants: [
         {
@@ -137,7 +149,7 @@ export const contract = defineContract<FifthElementClient>({
     },
     jobs_rerun: {
       via: "rerunJob()",
-      call: (client, context) => client.rerunJob(jobId(context)),
+      call: (client, context) => client.rerunJob(jobId(context), context.options),
       check: sameAsData,
       variants: [
         {
@@ -149,7 +161,8 @@ export const contract = defineContract<FifthElementClient>({
     },
     tokens_create: {
       via: "createApiToken()",
-      call: (client, context) => client.createApiToken(context.example.body as { name: string }),
+      call: (client, context) =>
+        client.createApiToken(context.example.body as { name: string }, context.options),
       check: sameAsData,
       variants: [
         {
