@@ -3,7 +3,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createChatAIBotClient } from "../chataibot/index.js";
+import {
+  type ChatAIBotEvent,
+  createChatAIBotClient,
+  createChatAIBotWebhookHandler,
+} from "../chataibot/index.js";
 import { type Mocks, startMocks } from "./index.js";
 
 const TOKEN = "whk_test_4f1b2c";
@@ -93,6 +97,59 @@ describe("ChatAIBot mock callbacks", { timeout: 60_000 }, () => {
       conversation_id: started.conversation.id,
       message: { data: { body: expect.stringContaining("Kaohsiung") } },
     });
+  });
+
+  it("reaches the package's own receiver: the handshake passes, every event is typed, no drift warned", async () => {
+    const events: ChatAIBotEvent[] = [];
+    const warnings: string[] = [];
+    const handler = createChatAIBotWebhookHandler({
+      token: TOKEN,
+      onEvent: (event) => {
+        events.push(event);
+      },
+      logger: { warn: (message) => warnings.push(message), error: (message) => warnings.push(message) },
+    });
+    // A Node server in front of the Web-standard handler, as a user would mount it.
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const response = await handler(
+        new Request(`http://127.0.0.1${req.url}`, {
+          method: req.method ?? "POST",
+          headers: req.headers as Record<string, string>,
+          body: Buffer.concat(chunks),
+        }),
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chataibot/events`;
+      mocks = await startMocks({
+        apis: ["chataibot"],
+        ports: { chataibot: 0 },
+        webhooks: { chataibot: { url, token: TOKEN } },
+      });
+      const client = createChatAIBotClient({ apiKey: "test", baseUrl: mocks.urls.chataibot ?? "" });
+      const started = await client.startConversation(start);
+      await client.sendVisitorMessage(started.conversation.id, "And to Kaohsiung?");
+      await mocks.settled();
+      expect(warnings).toEqual([]);
+      expect(events.map((e) => [e.typed, e.type])).toEqual([
+        [true, "conversation_create"],
+        [true, "message_exchange"],
+        [true, "message_exchange"],
+      ]);
+      const reply = events[2];
+      if (reply?.typed && reply.type === "message_exchange") {
+        expect(reply.payload.conversation_id).toBe(started.conversation.id);
+        expect(JSON.stringify(reply.payload.message)).toContain("Kaohsiung");
+      } else expect.fail("the last event is not a typed message_exchange");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("uses the reply option for the bot's answer, and sends nothing for a rejected request", async () => {
