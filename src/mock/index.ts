@@ -14,7 +14,7 @@ import {
 } from "./chataibot-callbacks.js";
 import { DEFAULT_STREAM_DELAY_MS, type MockFront, startMockFront } from "./mock-front.js";
 import { specPath } from "./package-root.js";
-import { type PrismProcess, startPrism, urlFor } from "./prism.js";
+import { PortInUseError, type PrismProcess, startPrism, urlFor } from "./prism.js";
 
 export {
   type ChatAIBotMockEvent,
@@ -24,7 +24,13 @@ export {
 export { freePort } from "./free-port.js";
 export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
 export { packageRoot, prismBin, specPath } from "./package-root.js";
-export { type PrismOptions, type PrismProcess, READY_TIMEOUT_MS, startPrism } from "./prism.js";
+export {
+  PortInUseError,
+  type PrismOptions,
+  type PrismProcess,
+  READY_TIMEOUT_MS,
+  startPrism,
+} from "./prism.js";
 
 /** The APIs with a spec, hence a mock. */
 export const MOCK_APIS = [
@@ -135,6 +141,8 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
   }
   if (failures.length > 0) {
     await stop();
+    // One failure keeps its class (a PortInUseError stays one); several are listed, one a line.
+    if (failures.length === 1) throw failures[0];
     throw new Error(failures.map((e) => e.message).join("\n"));
   }
   const urls: Partial<Record<MockApi, string>> = {};
@@ -170,10 +178,12 @@ async function startOne(
       onExchange: api === "chataibot" ? callbacks?.onExchange : undefined,
     });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "EADDRINUSE" ? "is already in use" : `cannot be bound (${(error as Error).message})`;
-    throw new Error(`${api}: port ${port} on ${host} ${reason}; choose another port (0 picks a free one)`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new PortInUseError(
+        `${api}: port ${port} on ${host} is already in use; choose another port (0 picks a free one)`,
+      );
+    }
+    throw new Error(`${api}: port ${port} on ${host} cannot be bound: ${(error as Error).message}`);
   }
   let prism: PrismProcess;
   try {

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Mocks, startMocks } from "./index.js";
+import { type Mocks, PortInUseError, startMocks } from "./index.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -71,10 +71,7 @@ describe("startMocks", () => {
     mocks = undefined;
   });
 
-  // Starting two Prism processes takes seconds on a busy machine: a generous bound.
-  it("serves each spec on its own port, answers with examples, and stop() leaves no process", {
-    timeout: 60_000,
-  }, async () => {
+  it("serves each spec on its own port, answers with examples, and stop() leaves no process", async () => {
     mocks = await startMocks({ apis: ["chataibot", "cavuer"], ports: { chataibot: 0, cavuer: 0 } });
     expect(Object.keys(mocks.urls).sort()).toEqual(["cavuer", "chataibot"]);
     const response = await fetch(`${mocks.urls.chataibot}/conversation/c1/messages`, {
@@ -109,6 +106,8 @@ describe("startMocks", () => {
     expect(error?.message).toBe(
       `cavuer: port ${port} on 127.0.0.1 is already in use; choose another port (0 picks a free one)`,
     );
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect((error as PortInUseError).code).toBe("EADDRINUSE");
     expect(prismChildren(process.pid)).toEqual([]);
   }, 60_000);
 
