@@ -115,6 +115,15 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "backup_id": 5521,
+                      "created_at": "2025-12-01T02:00:00Z",
+                      "download_url": "https://storage.googleapis.com/caac-exports/organizations/3071/backups/5521_brew-co_20251101_20251130.csv",
+                      "state": "initiated"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -286,6 +295,15 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "channel_id": 12345,
+                    "member_id": 67890,
+                    "started_at": "2025-11-01T00:00:00Z",
+                    "ended_at": "2025-11-30T23:59:59Z"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -317,6 +335,12 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "backup_id": 5521
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -666,6 +690,15 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "type": "text",
+                    "user_id": 1001,
+                    "text": "Hi Yi-Chun, your order #A10293 ships tomorrow morning.",
+                    "external_id": "msg-20251201-0001"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -983,6 +1016,24 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 880123,
+                      "type": "text",
+                      "sender_type": "user",
+                      "text": "Hi Yi-Chun, your order #A10293 ships tomorrow morning.",
+                      "external_id": "msg-20251201-0001",
+                      "external_channel_id": "2006123456",
+                      "external_member_id": "U4af4980629d4c1b5e2a7c3f0e1d2b3a4",
+                      "member_display_name": "Yi-Chun 🌿",
+                      "member_avatar": "https://profile.line-scdn.net/0h4af4980629d4c1b5",
+                      "quotable": true,
+                      "read": false,
+                      "created_at": "2025-12-01T03:04:05Z",
+                      "updated_at": "2025-12-01T03:04:05Z"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -1251,6 +1302,88 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "channels": [
+                        {
+                          "id": 12345,
+                          "name": "Brew & Co. LINE Official Account",
+                          "type": "line",
+                          "external_channel_id": "2006123456",
+                          "language_code": "zh-TW",
+                          "timezone": "Asia/Taipei",
+                          "status": "active",
+                          "created_at": "2024-03-18T02:14:09Z",
+                          "updated_at": "2025-11-02T08:41:27Z",
+                          "broadcast_enabled": true,
+                          "external_access_token_expired_at": "2026-03-18T02:14:09Z",
+                          "user_recognition_enabled": true,
+                          "uuid": "5f0c2a8e-3b1d-4c6e-9a7f-1e2d3c4b5a69"
+                        },
+                        {
+                          "id": 12346,
+                          "name": "Brew & Co. Facebook Page",
+                          "type": "facebook",
+                          "external_channel_id": "104857392011234",
+                          "language_code": "zh-TW",
+                          "timezone": "Asia/Taipei",
+                          "status": "active",
+                          "created_at": "2024-03-20T06:30:00Z",
+                          "updated_at": "2025-10-15T03:12:45Z",
+                          "broadcast_enabled": false,
+                          "external_access_token_expired_at": "2026-03-18T02:14:09Z",
+                          "user_recognition_enabled": false,
+                          "uuid": "8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d"
+                        },
+                        {
+                          "id": 12347,
+                          "name": "Brew & Co. WhatsApp Business",
+                          "type": "whatsapp",
+                          "external_channel_id": "109876543210987",
+                          "language_code": "en",
+                          "timezone": "Asia/Taipei",
+                          "status": "active",
+                          "created_at": "2024-07-01T09:05:33Z",
+                          "updated_at": "2025-09-30T11:47:02Z",
+                          "broadcast_enabled": false,
+                          "external_access_token_expired_at": "2026-03-18T02:14:09Z",
+                          "user_recognition_enabled": true,
+                          "uuid": "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f"
+                        },
+                        {
+                          "id": 12348,
+                          "name": "Brew & Co. Instagram",
+                          "type": "instagram",
+                          "external_channel_id": "17841400123456789",
+                          "language_code": "zh-TW",
+                          "timezone": "Asia/Taipei",
+                          "status": "inactive",
+                          "created_at": "2024-08-12T04:22:18Z",
+                          "updated_at": "2025-06-01T00:00:00Z",
+                          "broadcast_enabled": false,
+                          "external_access_token_expired_at": "2026-03-18T02:14:09Z",
+                          "user_recognition_enabled": false,
+                          "uuid": "0f1e2d3c-4b5a-4968-8776-655443322110"
+                        },
+                        {
+                          "id": 12349,
+                          "name": "Brew & Co. Japan LINE",
+                          "type": "line",
+                          "external_channel_id": "2006987654",
+                          "language_code": "ja",
+                          "timezone": "Asia/Tokyo",
+                          "status": "active",
+                          "created_at": "2025-01-09T01:00:00Z",
+                          "updated_at": "2025-11-20T07:33:51Z",
+                          "broadcast_enabled": true,
+                          "external_access_token_expired_at": "2026-03-18T02:14:09Z",
+                          "user_recognition_enabled": true,
+                          "uuid": "7e6d5c4b-3a29-4187-9605-f4e3d2c1b0a9"
+                        }
+                      ]
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -1513,6 +1646,38 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 67890,
+                      "name": "Yi-Chun Lin",
+                      "display_name": "Yi-Chun 🌿",
+                      "original_name": "林怡君",
+                      "avatar": "https://profile.line-scdn.net/0h4af4980629d4c1b5",
+                      "external_member_id": "U4af4980629d4c1b5e2a7c3f0e1d2b3a4",
+                      "gender": "female",
+                      "birthday": "1992-06-14",
+                      "city": "Taipei",
+                      "country": "TW",
+                      "location": "Taipei, Taiwan",
+                      "company": "Lin Design Studio",
+                      "customer_id": "CUST-000457",
+                      "connect_id": "c-67890",
+                      "engagement_level": "high",
+                      "member_level": "gold",
+                      "assign_type": "manual",
+                      "account_manager": "Mei-Ling Chen",
+                      "processing_state": "processing",
+                      "star_mark": true,
+                      "status": "active",
+                      "type": "line",
+                      "channel_id": 12345,
+                      "display_email": "yichun.lin@example.com",
+                      "display_mobile": "+886 912 345 678",
+                      "original_email": "yichun.lin@example.com",
+                      "original_mobile": "+886912345678"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -1699,6 +1864,12 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "channel_member_id": "U4af4980629d4c1b5e2a7c3f0e1d2b3a4"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -1727,6 +1898,12 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "member_id": 67890
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -1914,6 +2091,16 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "assign_type": "manual",
+                      "assignment_relationship": {
+                        "team_id": 42,
+                        "user_id": 1001
+                      }
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -2101,6 +2288,18 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "org_id": 3071,
+                    "channel_id": 12345,
+                    "assignment_relationship": {
+                      "member_id": 67890,
+                      "team_id": 42,
+                      "user_id": 1001
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -2152,6 +2351,16 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "assign_type": "manual",
+                      "assignment_relationship": {
+                        "team_id": 42,
+                        "user_id": 1001
+                      }
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -2338,6 +2547,19 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "org_id": 3071,
+                    "channel_id": 12345,
+                    "member_id": 67890,
+                    "assign_type": "manual",
+                    "assignment_relationship": {
+                      "team_id": 42,
+                      "user_id": 1001
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -2390,6 +2612,16 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "assign_type": "manual",
+                      "assignment_relationship": {
+                        "team_id": 42,
+                        "user_id": 1001
+                      }
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -2655,6 +2887,108 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "page_1": {
+                    "summary": "Page 1 of 3",
+                    "value": {
+                      "channels": [
+                        {
+                          "id": 12345,
+                          "name": "Brew & Co. LINE Official Account",
+                          "type": "line",
+                          "external_channel_id": "2006123456",
+                          "language_code": "zh-TW",
+                          "timezone": "Asia/Taipei",
+                          "status": "active",
+                          "created_at": "2024-03-18T02:14:09Z",
+                          "updated_at": "2025-11-02T08:41:27Z"
+                        },
+                        {
+                          "id": 12346,
+                          "name": "Brew & Co. Facebook Page",
+                          "type": "facebook",
+                          "external_channel_id": "104857392011234",
+                          "language_code": "zh-TW",
+                          "timezone": "Asia/Taipei",
+                          "status": "active",
+                          "created_at": "2024-03-20T06:30:00Z",
+                          "updated_at": "2025-10-15T03:12:45Z"
+                        }
+                      ],
+                      "cursor": {
+                        "after": "eyJpZCI6MTIzNDZ9"
+                      }
+                    }
+                  },
+                  "page_2": {
+                    "summary": "Page 2 of 3",
+                    "value": {
+                      "channels": [
+                        {
+                          "id": 12347,
+                          "name": "Brew & Co. WhatsApp Business",
+                          "type": "whatsapp",
+                          "external_channel_id": "109876543210987",
+                          "language_code": "en",
+                          "timezone": "Asia/Taipei",
+                          "status": "active",
+                          "created_at": "2024-07-01T09:05:33Z",
+                          "updated_at": "2025-09-30T11:47:02Z"
+                        },
+                        {
+                          "id": 12348,
+                          "name": "Brew & Co. Instagram",
+                          "type": "instagram",
+                          "external_channel_id": "17841400123456789",
+                          "language_code": "zh-TW",
+                          "timezone": "Asia/Taipei",
+                          "status": "inactive",
+                          "created_at": "2024-08-12T04:22:18Z",
+                          "updated_at": "2025-06-01T00:00:00Z"
+                        }
+                      ],
+                      "cursor": {
+                        "after": "eyJpZCI6MTIzNDh9",
+                        "before": "eyJpZCI6MTIzNDd9"
+                      }
+                    },
+                    "x-mock-match": [
+                      {
+                        "after": "eyJpZCI6MTIzNDZ9"
+                      },
+                      {
+                        "cursor": "eyJpZCI6MTIzNDZ9"
+                      }
+                    ]
+                  },
+                  "page_3": {
+                    "summary": "Page 3 of 3 (the last: no cursor.after)",
+                    "value": {
+                      "channels": [
+                        {
+                          "id": 12349,
+                          "name": "Brew & Co. Japan LINE",
+                          "type": "line",
+                          "external_channel_id": "2006987654",
+                          "language_code": "ja",
+                          "timezone": "Asia/Tokyo",
+                          "status": "active",
+                          "created_at": "2025-01-09T01:00:00Z",
+                          "updated_at": "2025-11-20T07:33:51Z"
+                        }
+                      ],
+                      "cursor": {
+                        "before": "eyJpZCI6MTIzNDl9"
+                      }
+                    },
+                    "x-mock-match": [
+                      {
+                        "after": "eyJpZCI6MTIzNDh9"
+                      },
+                      {
+                        "cursor": "eyJpZCI6MTIzNDh9"
+                      }
+                    ]
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -2969,6 +3303,44 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 67890,
+                      "name": "Yi-Chun Lin",
+                      "display_name": "Yi-Chun 🌿",
+                      "original_name": "林怡君",
+                      "avatar": "https://profile.line-scdn.net/0h4af4980629d4c1b5",
+                      "external_member_id": "U4af4980629d4c1b5e2a7c3f0e1d2b3a4",
+                      "gender": "female",
+                      "birthday": "1992-06-14",
+                      "city": "Taipei",
+                      "country": "TW",
+                      "location": "Taipei, Taiwan",
+                      "company": "Lin Design Studio",
+                      "customer_id": "CUST-000457",
+                      "connect_id": "c-67890",
+                      "engagement_level": "high",
+                      "member_level": "gold",
+                      "assign_type": "manual",
+                      "account_manager": "Mei-Ling Chen",
+                      "processing_state": "processing",
+                      "star_mark": true,
+                      "status": "active",
+                      "type": "line",
+                      "external_channel_id": "2006123456",
+                      "email": "yichun.lin@example.com",
+                      "mobile": "+886912345678",
+                      "original_email": "yichun.lin@example.com",
+                      "original_mobile": "+886912345678",
+                      "custom_id": "CUST-000457",
+                      "note": "Prefers oat milk; asked about the December subscription box.",
+                      "last_member_message_send": "2025-11-30T09:14:02Z",
+                      "last_message_at": "2025-11-30T09:15:40Z",
+                      "created_at": "2024-04-02T10:11:12Z",
+                      "updated_at": "2025-11-30T09:15:40Z"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -3172,6 +3544,12 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "user_id": 1001
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -3364,6 +3742,17 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 42,
+                      "name": "Customer Care",
+                      "external_team_id": "team-care",
+                      "description": "First line for orders, deliveries and returns.",
+                      "routing_rule": "by-queue",
+                      "editable": true
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -3562,6 +3951,17 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 45,
+                      "name": "Returns Desk",
+                      "external_team_id": "team-returns",
+                      "description": "Refunds and exchanges.",
+                      "editable": true,
+                      "routing_rule": "by-queue"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -3728,6 +4128,17 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 42,
+                      "name": "Customer Care",
+                      "external_team_id": "team-care",
+                      "description": "First line for orders, deliveries and returns.",
+                      "routing_rule": "by-queue",
+                      "editable": true
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -3937,6 +4348,17 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 42,
+                      "name": "Customer Care",
+                      "external_team_id": "team-care",
+                      "description": "First line for orders, deliveries, returns and gift cards.",
+                      "routing_rule": "by-queue",
+                      "editable": true
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -4105,6 +4527,15 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "user_ids": [
+                      1001,
+                      1002
+                    ]
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -4236,6 +4667,49 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": [
+                      {
+                        "id": 1001,
+                        "account_id": 51001,
+                        "org_id": 3071,
+                        "name": "Mei-Ling Chen",
+                        "chat_name": "Mei-Ling",
+                        "avatar": "https://cdn.brewco.com.tw/avatars/emp-1001.png",
+                        "external_user_id": "emp-1001",
+                        "mobile": "+886912345678",
+                        "inviter_id": 1001,
+                        "role_id": 1,
+                        "language_code": "en",
+                        "on_duty_status": "online",
+                        "status": "invited",
+                        "enable_popup_notification": true,
+                        "enable_sound_notification": false,
+                        "created_at": "2024-03-18T02:20:00Z",
+                        "updated_at": "2025-11-28T03:00:00Z"
+                      },
+                      {
+                        "id": 1002,
+                        "account_id": 51002,
+                        "org_id": 3071,
+                        "name": "Jason Wu",
+                        "chat_name": "Jason",
+                        "avatar": "https://cdn.brewco.com.tw/avatars/emp-1002.png",
+                        "external_user_id": "emp-1002",
+                        "mobile": "+886923456789",
+                        "inviter_id": 1001,
+                        "role_id": 3,
+                        "language_code": "en",
+                        "on_duty_status": "online",
+                        "status": "invited",
+                        "enable_popup_notification": true,
+                        "enable_sound_notification": false,
+                        "created_at": "2024-03-19T01:10:42Z",
+                        "updated_at": "2025-11-28T03:00:00Z"
+                      }
+                    ]
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": [
@@ -4499,6 +4973,55 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "page_1": {
+                    "summary": "Page 1 of 2",
+                    "value": {
+                      "teams": [
+                        {
+                          "id": 42,
+                          "name": "Customer Care",
+                          "external_team_id": "team-care",
+                          "description": "First line for orders, deliveries and returns.",
+                          "routing_rule": "by-queue"
+                        },
+                        {
+                          "id": 43,
+                          "name": "VIP Concierge",
+                          "external_team_id": "team-vip",
+                          "description": "Members of the Gold and Platinum tiers.",
+                          "routing_rule": "by-queue"
+                        }
+                      ],
+                      "cursor": {
+                        "after": "eyJpZCI6NDN9"
+                      }
+                    }
+                  },
+                  "page_2": {
+                    "summary": "Page 2 of 2 (the last: no cursor.after)",
+                    "value": {
+                      "teams": [
+                        {
+                          "id": 44,
+                          "name": "Japan Support",
+                          "external_team_id": "team-jp",
+                          "description": "Customers of the Japan LINE account.",
+                          "routing_rule": "by-queue"
+                        }
+                      ],
+                      "cursor": {
+                        "before": "eyJpZCI6NDR9"
+                      }
+                    },
+                    "x-mock-match": [
+                      {
+                        "after": "eyJpZCI6NDN9"
+                      },
+                      {
+                        "cursor": "eyJpZCI6NDN9"
+                      }
+                    ]
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -4667,6 +5190,16 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 42,
+                      "name": "Customer Care",
+                      "external_team_id": "team-care",
+                      "description": "First line for orders, deliveries and returns.",
+                      "routing_rule": "by-queue"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -4906,6 +5439,27 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 1001,
+                      "org_id": 3071,
+                      "name": "Mei-Ling Chen",
+                      "chat_name": "Mei-Ling",
+                      "email": "mei-ling.chen@brewco.com.tw",
+                      "avatar": "https://cdn.brewco.com.tw/avatars/emp-1001.png",
+                      "external_user_id": "emp-1001",
+                      "inviter_id": 1001,
+                      "is_internal_user": false,
+                      "role_id": 1,
+                      "role_name": "Administrator",
+                      "role_type": "admin",
+                      "on_duty_status": "online",
+                      "status": "active",
+                      "type": "general",
+                      "created_at": "2024-03-18T02:20:00Z"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -5156,6 +5710,27 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 1001,
+                      "org_id": 3071,
+                      "name": "Mei-Ling Chen",
+                      "chat_name": "Mei-Ling",
+                      "email": "mei-ling.chen@brewco.com.tw",
+                      "avatar": "https://cdn.brewco.com.tw/avatars/emp-1001.png",
+                      "external_user_id": "emp-1001",
+                      "inviter_id": 1001,
+                      "is_internal_user": false,
+                      "role_id": 1,
+                      "role_name": "Administrator",
+                      "role_type": "admin",
+                      "on_duty_status": "online",
+                      "status": "active",
+                      "type": "general",
+                      "created_at": "2024-03-18T02:20:00Z"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -5351,6 +5926,12 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "chat_name": "Mei-Ling (Care lead)"
+                  }
+                },
                 "seed": {
                   "summary": "The request shown in the CAAC documentation",
                   "value": {
@@ -5458,6 +6039,27 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 1001,
+                      "org_id": 3071,
+                      "name": "Mei-Ling Chen",
+                      "chat_name": "Mei-Ling (Care lead)",
+                      "email": "mei-ling.chen@brewco.com.tw",
+                      "avatar": "https://cdn.brewco.com.tw/avatars/emp-1001.png",
+                      "external_user_id": "emp-1001",
+                      "inviter_id": 1001,
+                      "is_internal_user": false,
+                      "role_id": 1,
+                      "role_name": "Administrator",
+                      "role_type": "admin",
+                      "on_duty_status": "online",
+                      "status": "active",
+                      "type": "general",
+                      "created_at": "2024-03-18T02:20:00Z"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -5749,6 +6351,104 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "page_1": {
+                    "summary": "Page 1 of 2",
+                    "value": {
+                      "users": [
+                        {
+                          "id": 1001,
+                          "name": "Mei-Ling Chen",
+                          "chat_name": "Mei-Ling",
+                          "avatar": "https://cdn.brewco.com.tw/avatars/emp-1001.png",
+                          "external_user_id": "emp-1001",
+                          "is_internal_user": false,
+                          "role_name": "Administrator",
+                          "role_type": "admin",
+                          "on_duty_status": "online",
+                          "status": "active",
+                          "type": "general",
+                          "created_at": "2024-03-18T02:20:00Z"
+                        },
+                        {
+                          "id": 1002,
+                          "name": "Jason Wu",
+                          "chat_name": "Jason",
+                          "avatar": "https://cdn.brewco.com.tw/avatars/emp-1002.png",
+                          "external_user_id": "emp-1002",
+                          "is_internal_user": false,
+                          "role_name": "Agent",
+                          "role_type": "agent",
+                          "on_duty_status": "online",
+                          "status": "active",
+                          "type": "general",
+                          "created_at": "2024-03-19T01:10:42Z"
+                        },
+                        {
+                          "id": 1003,
+                          "name": "Hsin-Yi Huang",
+                          "chat_name": "Hsin-Yi",
+                          "avatar": "https://cdn.brewco.com.tw/avatars/emp-1003.png",
+                          "external_user_id": "emp-1003",
+                          "is_internal_user": false,
+                          "role_name": "Agent",
+                          "role_type": "agent",
+                          "on_duty_status": "away",
+                          "status": "active",
+                          "type": "general",
+                          "created_at": "2024-05-02T08:00:15Z"
+                        }
+                      ],
+                      "cursor": {
+                        "after": "eyJpZCI6MTAwM30"
+                      }
+                    }
+                  },
+                  "page_2": {
+                    "summary": "Page 2 of 2 (the last: no cursor.after)",
+                    "value": {
+                      "users": [
+                        {
+                          "id": 1004,
+                          "name": "Kenji Tanaka",
+                          "chat_name": "Kenji",
+                          "avatar": "https://cdn.brewco.com.tw/avatars/emp-1004.png",
+                          "external_user_id": "emp-1004",
+                          "is_internal_user": false,
+                          "role_name": "Agent",
+                          "role_type": "agent",
+                          "on_duty_status": "offline",
+                          "status": "active",
+                          "type": "general",
+                          "created_at": "2025-01-09T01:30:00Z"
+                        },
+                        {
+                          "id": 1005,
+                          "name": "Ariel Tsai",
+                          "chat_name": "Ariel",
+                          "avatar": "https://cdn.brewco.com.tw/avatars/emp-1005.png",
+                          "external_user_id": "emp-1005",
+                          "is_internal_user": false,
+                          "role_name": "Supervisor",
+                          "role_type": "supervisor",
+                          "on_duty_status": "online",
+                          "status": "active",
+                          "type": "general",
+                          "created_at": "2025-04-21T06:45:09Z"
+                        }
+                      ],
+                      "cursor": {
+                        "before": "eyJpZCI6MTAwNH0"
+                      }
+                    },
+                    "x-mock-match": [
+                      {
+                        "after": "eyJpZCI6MTAwM30"
+                      },
+                      {
+                        "cursor": "eyJpZCI6MTAwM30"
+                      }
+                    ]
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {
@@ -5956,6 +6656,23 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "Realistic data, consistent across operations (what the mock serves)",
+                    "value": {
+                      "id": 1001,
+                      "name": "Mei-Ling Chen",
+                      "chat_name": "Mei-Ling",
+                      "avatar": "https://cdn.brewco.com.tw/avatars/emp-1001.png",
+                      "external_user_id": "emp-1001",
+                      "is_internal_user": false,
+                      "role_name": "Administrator",
+                      "role_type": "admin",
+                      "on_duty_status": "online",
+                      "status": "active",
+                      "type": "general",
+                      "created_at": "2024-03-18T02:20:00Z"
+                    }
+                  },
                   "seed": {
                     "summary": "The response shown in the CAAC documentation",
                     "value": {

@@ -196,6 +196,35 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "channel": "API",
+                    "bot_key": "bk_7Hn2Qp9Lx4Wc",
+                    "message": {
+                      "data": {
+                        "body": "Do you ship to Tainan?"
+                      },
+                      "type": "text"
+                    },
+                    "variables": {
+                      "system": {
+                        "timezone": "Asia/Taipei",
+                        "referrerUrl": "https://www.brewco.com.tw/",
+                        "browserLanguage": "zh-TW"
+                      },
+                      "contact": {
+                        "name": "Yi-Chun Lin",
+                        "email": "yichun.lin@example.com",
+                        "phone": "+886912345678"
+                      }
+                    },
+                    "from": {
+                      "user_external_id": "visitor-7f3e9a2b",
+                      "type": "VISITOR"
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request of the documentation (placeholders filled in)",
                   "value": {
@@ -265,7 +294,7 @@ const bundle = {
                         "id": {
                           "type": "string",
                           "description": "The conversation ID, used to send visitor responses.",
-                          "example": "<conversation_id>"
+                          "example": "65f2a9c1e4b0d7a3c8e1f042"
                         },
                         "created_at": {
                           "type": "string",
@@ -322,6 +351,26 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "A realistic conversation start (what the mock serves by default)",
+                    "value": {
+                      "ok": true,
+                      "conversation": {
+                        "id": "65f2a9c1e4b0d7a3c8e1f042",
+                        "created_at": "2025-12-01 03:04:05.913000",
+                        "assignee": {
+                          "id": "64a1b2c3d4e5f60718293a4b",
+                          "to": "support-bot@brewco.com.tw"
+                        }
+                      },
+                      "contact": {
+                        "name": "Yi-Chun Lin",
+                        "email": "yichun.lin@example.com",
+                        "phone": "+886912345678",
+                        "visitor_key": "visitor-7f3e9a2b_3071"
+                      }
+                    }
+                  },
                   "seed": {
                     "summary": "The response of the documentation",
                     "value": {
@@ -446,7 +495,7 @@ const bundle = {
             "schema": {
               "type": "string",
               "minLength": 1,
-              "example": "<conversation_id>"
+              "example": "65f2a9c1e4b0d7a3c8e1f042"
             }
           }
         ],
@@ -519,6 +568,20 @@ const bundle = {
                 }
               },
               "examples": {
+                "realistic": {
+                  "summary": "A realistic request, consistent with the mock's data",
+                  "value": {
+                    "message": {
+                      "data": {
+                        "body": "Is delivery free over NT$1,000?"
+                      },
+                      "type": "text"
+                    },
+                    "user": {
+                      "type": "VISITOR"
+                    }
+                  }
+                },
                 "seed": {
                   "summary": "The request of the documentation",
                   "value": {
@@ -567,6 +630,13 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "A realistic acknowledgement (what the mock serves by default)",
+                    "value": {
+                      "ok": true,
+                      "message_id": "9QmZt4KpXw2LrB7nV1cYh8sDfJ3aGe6U"
+                    }
+                  },
                   "seed": {
                     "summary": "The response of the documentation",
                     "value": {
@@ -1051,7 +1121,7 @@ const bundle = {
               "id": {
                 "type": "string",
                 "description": "The conversation ID, used to send visitor responses.",
-                "example": "<conversation_id>"
+                "example": "65f2a9c1e4b0d7a3c8e1f042"
               },
               "created_at": {
                 "type": "string",

@@ -155,7 +155,7 @@ export interface components {
             conversation: {
                 /**
                  * @description The conversation ID, used to send visitor responses.
-                 * @example <conversation_id>
+                 * @example 65f2a9c1e4b0d7a3c8e1f042
                  */
                 id: string;
                 /**

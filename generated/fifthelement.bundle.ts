@@ -269,6 +269,20 @@ const bundle = {
                   }
                 },
                 "examples": {
+                  "realistic": {
+                    "summary": "A realistic reply (what the mock serves by default)",
+                    "value": {
+                      "data": {
+                        "response": "We're open Monday to Friday from 9:00 to 18:00 and on Saturdays from 10:00 to 14:00 (Taipei time, GMT+8). Our online shop takes orders around the clock.",
+                        "conversationId": "conv_8f3a2c1e9b7d4a60",
+                        "metadata": {
+                          "model": "gpt-4o",
+                          "tokens": 87
+                        }
+                      },
+                      "error": null
+                    }
+                  },
                   "success": {
                     "summary": "The success response of the documentation",
                     "value": {
@@ -320,7 +334,25 @@ const bundle = {
                     ]
                   }
                 },
-                "example": "data: {\"chunk\": \"Hello\"}\n\ndata: {\"chunk\": \" there!\"}\n\ndata: {\"chunk\": \" How\"}\n\ndata: {\"chunk\": \" can\"}\n\ndata: {\"chunk\": \" I\"}\n\ndata: {\"chunk\": \" help\"}\n\ndata: {\"chunk\": \"?\"}\n\ndata: [DONE]\n\n\n"
+                "examples": {
+                  "streamed_reply": {
+                    "summary": "A realistic reply, one token-sized chunk per event (what the mock streams by default)",
+                    "value": "data: {\"chunk\": \"We're\"}\n\ndata: {\"chunk\": \" open\"}\n\ndata: {\"chunk\": \" Monday\"}\n\ndata: {\"chunk\": \" to\"}\n\ndata: {\"chunk\": \" Friday\"}\n\ndata: {\"chunk\": \" from\"}\n\ndata: {\"chunk\": \" 9:00\"}\n\ndata: {\"chunk\": \" to\"}\n\ndata: {\"chunk\": \" 18:00\"}\n\ndata: {\"chunk\": \" and\"}\n\ndata: {\"chunk\": \" on\"}\n\ndata: {\"chunk\": \" Saturdays\"}\n\ndata: {\"chunk\": \" from\"}\n\ndata: {\"chunk\": \" 10:00\"}\n\ndata: {\"chunk\": \" to\"}\n\ndata: {\"chunk\": \" 14:00\"}\n\ndata: {\"chunk\": \" (Taipei\"}\n\ndata: {\"chunk\": \" time).\"}\n\ndata: [DONE]\n\n\n"
+                  },
+                  "seed": {
+                    "summary": "The stream shown in the documentation's SSE section",
+                    "value": "data: {\"chunk\": \"Hello\"}\n\ndata: {\"chunk\": \" there!\"}\n\ndata: {\"chunk\": \" How\"}\n\ndata: {\"chunk\": \" can\"}\n\ndata: {\"chunk\": \" I\"}\n\ndata: {\"chunk\": \" help\"}\n\ndata: {\"chunk\": \"?\"}\n\ndata: [DONE]\n\n\n"
+                  },
+                  "truncated": {
+                    "summary": "A stream cut off before `data: [DONE]` (the mock ends it there: a client must fail with MalformedStreamError)",
+                    "value": "data: {\"chunk\": \"We're\"}\n\ndata: {\"chunk\": \" open\"}\n\ndata: {\"chunk\": \" Monday\"}\n\n\n"
+                  },
+                  "stalled": {
+                    "summary": "A stream that stops sending (the mock keeps it open without another byte, to test a client's idle timeout)",
+                    "x-mock-stream": "stall",
+                    "value": "data: {\"chunk\": \"One\"}\n\ndata: {\"chunk\": \" moment\"}\n\n\n"
+                  }
+                }
               }
             }
           },
@@ -1700,8 +1732,8 @@ const bundle = {
                   }
                 },
                 "examples": {
-                  "documents": {
-                    "summary": "A repository's only page",
+                  "page_1": {
+                    "summary": "The first of two pages (what the mock serves by default; `start` 2 gets the next)",
                     "value": {
                       "data": {
                         "documents": [
@@ -1725,9 +1757,37 @@ const bundle = {
                           }
                         ],
                         "pagination": {
-                          "total": 2,
+                          "total": 3,
                           "start": 0,
-                          "limit": 50
+                          "limit": 2
+                        }
+                      },
+                      "error": null
+                    }
+                  },
+                  "page_2": {
+                    "summary": "The last page (`start` 2)",
+                    "x-mock-match": {
+                      "start": "2"
+                    },
+                    "value": {
+                      "data": {
+                        "documents": [
+                          {
+                            "id": "4a5b6c7d-8e9f-4a0b-9c1d-2e3f4a5b6c7d",
+                            "title": "Shipping to Taiwan's outlying islands",
+                            "content": "Orders to Penghu, Kinmen and Matsu ship within 5 working days.",
+                            "metadata": {
+                              "source": "faq"
+                            },
+                            "createdAt": "2026-01-20T02:45:00Z",
+                            "updatedAt": "2026-01-20T02:45:00Z"
+                          }
+                        ],
+                        "pagination": {
+                          "total": 3,
+                          "start": 2,
+                          "limit": 2
                         }
                       },
                       "error": null

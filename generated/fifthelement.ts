@@ -657,24 +657,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatResponse"];
-                    /** @example data: {"chunk": "Hello"}
-                     *
-                     *     data: {"chunk": " there!"}
-                     *
-                     *     data: {"chunk": " How"}
-                     *
-                     *     data: {"chunk": " can"}
-                     *
-                     *     data: {"chunk": " I"}
-                     *
-                     *     data: {"chunk": " help"}
-                     *
-                     *     data: {"chunk": "?"}
-                     *
-                     *     data: [DONE]
-                     *
-                     *
-                     *      */
                     "text/event-stream": components["schemas"]["ChatEventStream"];
                 };
             };

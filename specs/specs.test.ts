@@ -3,10 +3,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { eventData, eventValue } from "../contract-tests/support/events.js";
 import {
   API_NAMES,
   type ApiName,
   describeErrors,
+  eventDataSchema,
   type Json,
   type JsonObject,
   listOperations,
@@ -143,6 +145,95 @@ describe.each(API_NAMES)("spec %s", (api) => {
   });
 });
 
+/**
+ * The query that asks for the page after `page`: `after` = its `cursor.after` (CAAC), or `start` =
+ * its start plus its item count while below `total` (Fifth Element's `data.pagination`).
+ */
+function nextPageQuery(page: Json): [string, string] | undefined {
+  const body = page as JsonObject;
+  const after = (body.cursor as JsonObject | undefined)?.after;
+  if (after !== undefined) return ["after", String(after)];
+  const data = body.data as JsonObject | undefined;
+  const pagination = data?.pagination as { start?: number; total?: number } | undefined;
+  if (!data || !pagination) return undefined;
+  const items = Object.values(data).find(Array.isArray) ?? [];
+  const next = (pagination.start ?? 0) + items.length;
+  return next < (pagination.total ?? 0) ? ["start", String(next)] : undefined;
+}
+
+type MockExampleSpec = { value: Json; "x-mock-match"?: JsonObject | JsonObject[]; "x-mock-stream"?: string };
+
+describe.each(API_NAMES)("spec %s: what the mocks serve", (api) => {
+  const operations = listOperations(api);
+
+  it("names only query parameters of its operation in x-mock-match, and chains pages to an end", () => {
+    for (const op of operations) {
+      const queryNames = new Set(
+        (op.raw.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name),
+      );
+      for (const [status, response] of Object.entries(op.raw.responses)) {
+        const examples = Object.entries(
+          (response.content?.["application/json"]?.examples ?? {}) as Record<string, MockExampleSpec>,
+        );
+        const paged = examples.filter(([, ex]) => ex["x-mock-match"] !== undefined);
+        if (paged.length === 0) continue;
+        for (const [name, ex] of paged) {
+          for (const entry of ([] as JsonObject[]).concat(ex["x-mock-match"] ?? [])) {
+            for (const key of Object.keys(entry)) {
+              expect(
+                queryNames.has(key),
+                `${op.operationId} ${status} ${name}: x-mock-match on "${key}"`,
+              ).toBe(true);
+            }
+          }
+        }
+        // From the default (first) example, each page's next query selects the next page.
+        const visited: string[] = [];
+        let current = examples[0];
+        while (current) {
+          const [name, ex] = current;
+          expect(visited, `${op.operationId}: page ${name} is reached twice`).not.toContain(name);
+          visited.push(name);
+          const query = nextPageQuery(ex.value);
+          if (query === undefined) break;
+          const [key, value] = query;
+          const next = examples.find(([, e]) =>
+            ([] as JsonObject[]).concat(e["x-mock-match"] ?? []).some((m) => m[key] === value),
+          );
+          expect(next, `${op.operationId}: no example is selected by ${key}=${value}`).toBeDefined();
+          current = next;
+        }
+        expect(visited.length, `${op.operationId}: the default list has one page`).toBeGreaterThan(1);
+        expect(visited.sort()).toEqual(
+          paged
+            .map(([name]) => name)
+            .concat(examples[0]?.[0] ?? "")
+            .sort(),
+        );
+      }
+    }
+  });
+
+  it("streams only valid events; the default stream ends with [DONE], x-mock-stream is only stall", () => {
+    for (const op of operations) {
+      const media = op.raw.responses["200"]?.content?.["text/event-stream"];
+      if (!media) continue;
+      const validate = validatorFor(eventDataSchema(op));
+      const examples = Object.entries((media.examples ?? {}) as Record<string, MockExampleSpec>);
+      expect(examples.length, `${op.operationId}: named event-stream examples`).toBeGreaterThan(0);
+      for (const [name, ex] of examples) {
+        const events = eventData(String(ex.value));
+        expect(events.length, `${op.operationId} ${name}: events`).toBeGreaterThan(0);
+        for (const data of events) {
+          expect(validate(eventValue(data)), `${op.operationId} ${name} event ${data}`).toBe(true);
+        }
+        expect([undefined, "stall"]).toContain(ex["x-mock-stream"]);
+      }
+      expect(eventData(String(examples[0]?.[1].value)).at(-1)).toBe("[DONE]");
+    }
+  });
+});
+
 /** Schema paths (inline, not $ref) lacking a description, or a scalar lacking an example. */
 function undocumentedIn(schema: JsonObject, path: string): string[] {
   if (schema.$ref !== undefined) return [];
@@ -242,7 +333,7 @@ describe("seed examples are present and invalid variants are rejected", () => {
         error: { name, message, details: {} },
       });
     }
-    const stream = op?.raw.responses["200"]?.content?.["text/event-stream"]?.example;
+    const stream = op?.raw.responses["200"]?.content?.["text/event-stream"]?.examples?.seed?.value;
     expect(String(stream).match(/^data: .*$/gm)).toEqual([
       'data: {"chunk": "Hello"}',
       'data: {"chunk": " there!"}',

@@ -1,8 +1,26 @@
 // How each CAAC operation is called through the client, for the contract suite and its gate. Most
 // have no helper method, so they go through the typed surface with the spec's example request.
+
+import { expect } from "vitest";
 import { type CaacClient, createCaacClient } from "../../src/caac/index.js";
 import { unwrap } from "../../src/core/index.js";
-import { defineContract, exampleInit, first } from "../support/contract.js";
+import { defineContract, exampleInit, upTo } from "../support/contract.js";
+import type { Json } from "../support/openapi.js";
+
+/** At most this many items per list walk (the mocks' lists are shorter, so they are walked whole). */
+const LIST_CAP = 6;
+
+/**
+ * Checks an iteration against the last page it fetched: it ended (no `cursor.after`) after more
+ * than one page (more items than that page holds), with no item twice.
+ */
+const walkedEveryPage = (key: string) => (result: unknown, lastPage: Json) => {
+  const items = result as Array<{ id?: number }>;
+  const page = lastPage as { cursor?: { after?: string } } & Record<string, unknown>;
+  expect(page.cursor?.after, "the iteration stopped before the last page").toBeUndefined();
+  expect(items.length).toBeGreaterThan((page[key] as unknown[]).length);
+  expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
+};
 
 export const contract = defineContract<CaacClient>({
   api: "caac",
@@ -69,8 +87,9 @@ export const contract = defineContract<CaacClient>({
     channels_list_paginated: {
       via: "iterateChannels()",
       readOnly: true,
-      // The first item is enough: Prism answers every page with the same example (and cursor).
-      call: (client) => first(client.iterateChannels({ limit: 2 })),
+      // The whole list: the mock pages by cursor and ends (live, a bounded walk of the real one).
+      call: (client, context) => upTo(client.iterateChannels({ limit: 2, ...context.options }), LIST_CAP),
+      check: walkedEveryPage("channels"),
       variants: [
         {
           via: "GET /openapi/v2/channels",
@@ -125,8 +144,9 @@ export const contract = defineContract<CaacClient>({
     teams_list_paginated: {
       via: "iterateTeams()",
       readOnly: true,
-      // The first item is enough: Prism answers every page with the same example (and cursor).
-      call: (client) => first(client.iterateTeams({ limit: 2 })),
+      // The whole list: the mock pages by cursor and ends (live, a bounded walk of the real one).
+      call: (client, context) => upTo(client.iterateTeams({ limit: 2, ...context.options }), LIST_CAP),
+      check: walkedEveryPage("teams"),
       variants: [
         {
           via: "GET /openapi/v2/teams",
@@ -160,8 +180,9 @@ export const contract = defineContract<CaacClient>({
     users_list_paginated: {
       via: "iterateUsers()",
       readOnly: true,
-      // The first item is enough: Prism answers every page with the same example (and cursor).
-      call: (client) => first(client.iterateUsers({ limit: 2 })),
+      // The whole list: the mock pages by cursor and ends (live, a bounded walk of the real one).
+      call: (client, context) => upTo(client.iterateUsers({ limit: 2, ...context.options }), LIST_CAP),
+      check: walkedEveryPage("users"),
       variants: [
         {
           via: "GET /openapi/v2/users",

@@ -10,7 +10,11 @@ export const contract = defineContract<CavuerClient>({
     custom_messages_send: {
       via: "sendMessage()",
       call: (client, context) =>
-        client.sendMessage(pathParam(context, "uniqueIdentifier"), context.example.body as SendMessageBody),
+        client.sendMessage(
+          pathParam(context, "uniqueIdentifier"),
+          context.example.body as SendMessageBody,
+          context.options,
+        ),
       variants: [
         {
           via: "POST /custom/{uniqueIdentifier}/send",

@@ -17,7 +17,8 @@ export const contract = defineContract<ChatAIBotClient>({
   operations: {
     conversations_create: {
       via: "startConversation()",
-      call: (client, context) => client.startConversation(context.example.body as StartConversationBody),
+      call: (client, context) =>
+        client.startConversation(context.example.body as StartConversationBody, context.options),
       check: sameAsBody,
       variants: [
         {
@@ -28,7 +29,8 @@ export const contract = defineContract<ChatAIBotClient>({
     },
     conversation_messages_create: {
       via: "sendVisitorMessage(text)",
-      call: (client, context) => client.sendVisitorMessage(pathParam(context, "conversation_id"), "Hello"),
+      call: (client, context) =>
+        client.sendVisitorMessage(pathParam(context, "conversation_id"), "Hello", context.options),
       check: sameAsBody,
       variants: [
         {
@@ -37,6 +39,7 @@ export const contract = defineContract<ChatAIBotClient>({
             client.sendVisitorMessage(
               pathParam(context, "conversation_id"),
               context.example.body as SendVisitorMessageBody,
+              context.options,
             ),
         },
         {
@@ -78,7 +81,8 @@ export const contract = defineContract<ChatAIBotClient>({
       violation: /security/i,
       live: true,
       drop: ["authorization"],
-      call: (client, context) => client.startConversation(context.example.body as StartConversationBody),
+      call: (client, context) =>
+        client.startConversation(context.example.body as StartConversationBody, context.options),
     },
   ],
 });

@@ -6,7 +6,14 @@ import {
   createFifthElementClient,
   type FifthElementClient,
 } from "../../src/fifthelement/index.js";
-import { type CallContext, defineContract, exampleInit, first, pathParam } from "../support/contract.js";
+import {
+  type CallContext,
+  defineContract,
+  exampleInit,
+  first,
+  pathParam,
+  upTo,
+} from "../support/contract.js";
 import { eventData, eventValue } from "../support/events.js";
 import { eventStreamExample } from "../support/openapi.js";
 
@@ -37,7 +44,7 @@ export const contract = defineContract<FifthElementClient>({
   operations: {
     chat_send: {
       via: "chat()",
-      call: (client, context) => client.chat(slug(context), input(context)),
+      call: (client, context) => client.chat(slug(context), input(context), context.options),
       check: (result, body) => {
         const data = (body as { data: Record<string, unknown> }).data;
         expect(result).toEqual({
@@ -48,19 +55,22 @@ export const contract = defineContract<FifthElementClient>({
       },
       variants: [
         {
-          via: "chatStream() (Prism sends the SSE example at once)",
+          via: "chatStream() (the mock streams the SSE example event by event)",
           call: async (client, context) => {
             // The spec's example ends with an extra blank line because Prism drops one trailing
             // newline of a string example; without it the [DONE] event would never be terminated.
             const chunks: string[] = [];
-            for await (const chunk of client.chatStream(slug(context), input(context))) chunks.push(chunk);
+            for await (const chunk of client.chatStream(slug(context), input(context), context.options)) {
+              chunks.push(chunk);
+            }
+            expect(chunks.length).toBe(eventData(eventStreamExample(context.op)).length - 1);
             expect(chunks.join("")).toBe(streamText(context));
           },
         },
         {
           via: "chatAsync()",
           call: async (client, context) => {
-            const { requestId } = await client.chatAsync(slug(context), input(context));
+            const { requestId } = await client.chatAsync(slug(context), input(context), context.options);
             expect(requestId).toMatch(/^req_/);
           },
         },
@@ -73,29 +83,33 @@ export const contract = defineContract<FifthElementClient>({
     repositories_list: {
       via: "listRepositories()",
       readOnly: true,
-      call: (client) => client.listRepositories(),
+      call: (client, context) => client.listRepositories(context.options),
       check: (result, body) =>
         expect(result).toEqual((body as { data: { repositories: unknown } }).data.repositories),
       variants: [
-        { via: "GET /repositories", call: async (client) => unwrap(await client.GET("/repositories")) },
+        {
+          via: "GET /repositories",
+          call: async (client, context) => unwrap(await client.GET("/repositories", exampleInit(context))),
+        },
       ],
     },
     documents_list: {
-      via: "iterateDocuments() (Prism's example is the only page)",
+      via: "iterateDocuments() (the mock pages by start and ends at total)",
       readOnly: true,
-      call: async (client, context) => {
-        const documents = [];
-        for await (const document of client.iterateDocuments(repositoryId(context), { limit: 50 })) {
-          documents.push(document);
-        }
-        return documents;
+      call: (client, context) =>
+        upTo(client.iterateDocuments(repositoryId(context), { limit: 50, ...context.options }), 6),
+      // The last page fetched: the walk reached `total`, over more than one page, no item twice.
+      check: (result, body) => {
+        const items = result as Array<{ id: string }>;
+        const page = (body as { data: { documents: unknown[]; pagination: { total: number } } }).data;
+        expect(items).toHaveLength(page.pagination.total);
+        expect(items.length).toBeGreaterThan(page.documents.length);
+        expect(new Set(items.map((item) => item.id)).size).toBe(items.length);
       },
-      check: (result, body) =>
-        expect(result).toEqual((body as { data: { documents: unknown } }).data.documents),
       variants: [
         {
           via: "iterateDocuments() first document",
-          call: (client, context) => first(client.iterateDocuments(repositoryId(context))),
+          call: (client, context) => first(client.iterateDocuments(repositoryId(context), context.options)),
         },
         {
           via: "GET /repositories/{repositoryId}/documents",
@@ -110,6 +124,7 @@ export const contract = defineContract<FifthElementClient>({
         client.createDocument(
           repositoryId(context),
           context.example.body as { title: string; content: string; metadata?: Record<string, unknown> },
+          context.options,
         ),
       check: sameAsData,
       variants: [
@@ -123,7 +138,7 @@ export const contract = defineContract<FifthElementClient>({
     jobs_get: {
       via: "getJob()",
       readOnly: true,
-      call: (client, context) => client.getJob(jobId(context)),
+      call: (client, context) => client.getJob(jobId(context), context.options),
       check: sameAsData,
       variants: [
         {
@@ -134,7 +149,7 @@ export const contract = defineContract<FifthElementClient>({
     },
     jobs_rerun: {
       via: "rerunJob()",
-      call: (client, context) => client.rerunJob(jobId(context)),
+      call: (client, context) => client.rerunJob(jobId(context), context.options),
       check: sameAsData,
       variants: [
         {
@@ -146,7 +161,8 @@ export const contract = defineContract<FifthElementClient>({
     },
     tokens_create: {
       via: "createApiToken()",
-      call: (client, context) => client.createApiToken(context.example.body as { name: string }),
+      call: (client, context) =>
+        client.createApiToken(context.example.body as { name: string }, context.options),
       check: sameAsData,
       variants: [
         {
@@ -235,7 +251,7 @@ export const contract = defineContract<FifthElementClient>({
       violation: /security/i,
       live: true,
       drop: ["authorization"],
-      call: (client, context) => client.chat(slug(context), input(context)),
+      call: (client, context) => client.chat(slug(context), input(context), context.options),
     },
   ],
 });

@@ -25,7 +25,11 @@ describe("fifthelement live drift mode (local upstream)", () => {
     for (const entry of cases) {
       const { findings, statuses } = await checkDrift(contract, entry, proxies as DriftProxies, "live-key");
       expect(findings).toEqual([]);
-      expect(statuses, entry.name).toEqual([entry.negative ? (entry.drop ? 401 : 400) : 200]);
+      // An iteration may read several pages: every one must answer the expected status.
+      expect(statuses.length, entry.name).toBeGreaterThan(0);
+      expect(new Set(statuses), entry.name).toEqual(
+        new Set([entry.negative ? (entry.drop ? 401 : 400) : 200]),
+      );
     }
   });
 

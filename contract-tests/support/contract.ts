@@ -1,11 +1,15 @@
 // The shape of a contract: per API, how each operation of its spec is called through the typed
 // client, plus requests the client is made to send wrongly. contract-tests/<api>/cases.ts each
 // export one; the runner (run.ts) turns it into tests and the coverage gate compares it with the spec.
-import type { FetchLike } from "../../src/core/index.js";
+import type { FetchLike, RequestOptions } from "../../src/core/index.js";
 import type { ApiName, ExampleRequest, Json, Operation } from "./openapi.js";
 
-/** What a case's call receives besides the client: the spec's example request for the operation. */
-export type CallContext = { op: Operation; example: ExampleRequest };
+/**
+ * What a case's call receives besides the client: the spec's example request for the operation,
+ * and the per-call options to pass to every helper, iterator or typed call, as a user would
+ * (against the mocks they carry `Prefer: code=<status>`).
+ */
+export type CallContext = { op: Operation; example: ExampleRequest; options: RequestOptions };
 
 /** Calls the operation; resolves on 2xx and throws the client's typed error otherwise. */
 export type Call<C> = (client: C, context: CallContext) => Promise<unknown>;
@@ -60,11 +64,16 @@ export function defineContract<C>(contract: ApiContract<C>): ApiContract<C> {
  * The spec's example request as an openapi-fetch `init` ({ params, body }, plus `extra` such as
  * `parseAs`). Its values come from the spec at run time, so it is typed by the call site.
  */
-export function exampleInit({ example }: CallContext, extra: Record<string, unknown> = {}): never {
+export function exampleInit({ example, options }: CallContext, extra: Record<string, unknown> = {}): never {
   const params: Record<string, Record<string, Json>> = {};
   if (Object.keys(example.path).length > 0) params.path = example.path;
   if (Object.keys(example.query).length > 0) params.query = example.query;
-  return { params, ...(example.body === undefined ? {} : { body: example.body }), ...extra } as never;
+  return {
+    params,
+    ...(example.body === undefined ? {} : { body: example.body }),
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...extra,
+  } as never;
 }
 
 /** A string path parameter of the example request. */
@@ -73,6 +82,20 @@ export function pathParam(context: CallContext, name: string): string {
   if (value === undefined)
     throw new Error(`${context.op.operationId}: no example for path parameter ${name}`);
   return String(value);
+}
+
+/**
+ * The items of an async iterable, at most `max` of them (then it is stopped, with its requests):
+ * every page of a mock's list, and a bounded walk of a real vendor's.
+ */
+export async function upTo<T>(iterable: AsyncIterable<T>, max: number): Promise<T[]> {
+  const items: T[] = [];
+  if (max <= 0) return items;
+  for await (const item of iterable) {
+    items.push(item);
+    if (items.length >= max) break;
+  }
+  return items;
 }
 
 /** The first item of an async iterable, or undefined; stops it (and its requests) afterwards. */

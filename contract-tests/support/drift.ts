@@ -84,7 +84,7 @@ export async function checkDrift<C>(
   const { exchanges } = await invoke(
     contract,
     entry.call,
-    { op, example: exampleRequest(op) },
+    { op, example: exampleRequest(op), options: {} },
     proxy,
     apiKey,
     { drop: entry.drop },

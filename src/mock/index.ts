@@ -6,12 +6,31 @@
  *   await mocks.stop();
  */
 import { existsSync } from "node:fs";
+import {
+  type ChatAIBotCallbacks,
+  type ChatAIBotWebhookOptions,
+  chataibotHandshake,
+  createChatAIBotCallbacks,
+} from "./chataibot-callbacks.js";
+import { DEFAULT_STREAM_DELAY_MS, type MockFront, startMockFront } from "./mock-front.js";
 import { specPath } from "./package-root.js";
-import { type PrismProcess, startPrism } from "./prism.js";
+import { PortInUseError, type PrismProcess, startPrism, urlFor } from "./prism.js";
 
+export {
+  type ChatAIBotMockEvent,
+  type ChatAIBotWebhookOptions,
+  defaultBotReply,
+} from "./chataibot-callbacks.js";
 export { freePort } from "./free-port.js";
+export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
 export { packageRoot, prismBin, specPath } from "./package-root.js";
-export { type PrismOptions, type PrismProcess, READY_TIMEOUT_MS, startPrism } from "./prism.js";
+export {
+  PortInUseError,
+  type PrismOptions,
+  type PrismProcess,
+  READY_TIMEOUT_MS,
+  startPrism,
+} from "./prism.js";
 
 /** The APIs with a spec, hence a mock. */
 export const MOCK_APIS = [
@@ -44,12 +63,21 @@ export interface StartMocksOptions {
   host?: string | undefined;
   /** Print Prism's request log to stdout, each line prefixed with its API (default false). */
   verbose?: boolean | undefined;
+  /**
+   * Pause between two events of a mocked stream (Fifth Element `stream: true`), in ms (default
+   * {@link DEFAULT_STREAM_DELAY_MS}); one request can override it with `x-mock-stream-delay-ms`.
+   */
+  streamDelayMs?: number | undefined;
+  /** Receivers the mocks call back (today: ChatAIBot's Events webhook). */
+  webhooks?: { chataibot?: ChatAIBotWebhookOptions | undefined } | undefined;
 }
 
 /** Running mocks. */
 export interface Mocks {
   /** Root URL of each started mock. Prism ignores a server's base path, so clients use the root. */
   urls: Partial<Record<MockApi, string>>;
+  /** Resolves once every webhook delivery queued so far has been attempted. */
+  settled(): Promise<void>;
   /** Stops every mock; resolves once all have exited. */
   stop(): Promise<void>;
 }
@@ -60,8 +88,10 @@ export function isMockApi(name: string): name is MockApi {
 }
 
 /**
- * Starts one Prism mock per API, in parallel, and resolves once all listen (30 s cap each). If
- * any fails, the others are stopped and the error carries the failed mock's log.
+ * Starts one mock per API, in parallel, and resolves once all listen (30 s cap each). Each mock is
+ * a Prism process behind a thin in-process layer that pages lists, paces streams and calls
+ * webhooks back (docs/decisions/0008-mock-pages-and-streams.md). If any fails, the others are
+ * stopped and the error says which and why.
  */
 export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks> {
   const apis = [...new Set(options.apis ?? MOCK_APIS)];
@@ -77,30 +107,115 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
     throw new TypeError(
       "host is empty; give an address such as 127.0.0.1 (an empty host binds every interface)",
     );
+  const streamDelayMs = options.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS;
+  if (!Number.isFinite(streamDelayMs) || streamDelayMs < 0) {
+    throw new TypeError(`streamDelayMs must be a number of ms ≥ 0, got ${String(options.streamDelayMs)}`);
+  }
+  const webhook = options.webhooks?.chataibot;
+  if (webhook) {
+    checkWebhook(webhook);
+    if (!apis.includes("chataibot")) {
+      throw new TypeError('webhooks.chataibot needs the chataibot mock: add "chataibot" to apis');
+    }
+  }
+  const host = options.host ?? "127.0.0.1";
+  const callbacks: ChatAIBotCallbacks | undefined = webhook ? createChatAIBotCallbacks(webhook) : undefined;
   const started = await Promise.allSettled(
     apis.map((api) =>
-      startPrism({
-        name: api,
-        mode: "mock",
-        spec: specPath(api),
-        host: options.host,
+      startOne(api, {
+        host,
         port: options.ports?.[api] ?? DEFAULT_MOCK_PORTS[api],
+        streamDelayMs,
         verbose: options.verbose,
+        callbacks,
       }),
     ),
   );
   const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const stop = async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await Promise.all(running.map((m) => m.stop()));
   };
   const failures = started.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+  if (failures.length === 0 && webhook) {
+    await chataibotHandshake(webhook).catch((error: Error) => failures.push(error));
+  }
   if (failures.length > 0) {
     await stop();
+    // One failure keeps its class (a PortInUseError stays one); several are listed, one a line.
+    if (failures.length === 1) throw failures[0];
     throw new Error(failures.map((e) => e.message).join("\n"));
   }
   const urls: Partial<Record<MockApi, string>> = {};
-  for (const p of running as PrismProcess[]) urls[p.name as MockApi] = p.url;
-  return { urls, stop };
+  for (const m of running) urls[m.api] = m.url;
+  return { urls, settled: async () => callbacks?.settled(), stop };
+}
+
+interface RunningMock {
+  api: MockApi;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The front on the public port first (a taken port fails before Prism starts), then Prism behind it. */
+async function startOne(
+  api: MockApi,
+  how: {
+    host: string;
+    port: number;
+    streamDelayMs: number;
+    verbose: boolean | undefined;
+    callbacks: ChatAIBotCallbacks | undefined;
+  },
+): Promise<RunningMock> {
+  const { host, port, streamDelayMs, callbacks } = how;
+  let front: MockFront;
+  try {
+    front = await startMockFront({
+      api,
+      host,
+      port,
+      streamDelayMs,
+      onExchange: api === "chataibot" ? callbacks?.onExchange : undefined,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new PortInUseError(
+        `${api}: port ${port} on ${host} is already in use; choose another port (0 picks a free one)`,
+      );
+    }
+    throw new Error(`${api}: port ${port} on ${host} cannot be bound: ${(error as Error).message}`);
+  }
+  let prism: PrismProcess;
+  try {
+    // Prism listens on a free loopback port; only the front is reachable on `host`.
+    prism = await startPrism({ name: api, mode: "mock", spec: specPath(api), port: 0, verbose: how.verbose });
+  } catch (error) {
+    await front.close();
+    throw error;
+  }
+  front.setUpstream(prism.url);
+  return {
+    api,
+    url: urlFor(host, front.port),
+    stop: async () => {
+      await Promise.all([front.close(), prism.stop()]);
+    },
+  };
+}
+
+function checkWebhook(webhook: ChatAIBotWebhookOptions): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(webhook.url);
+  } catch {
+    // Reported below.
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new TypeError("webhooks.chataibot.url must be an http(s) URL");
+  }
+  if (typeof webhook.token !== "string" || webhook.token === "") {
+    throw new TypeError("webhooks.chataibot.token must be a non-empty string");
+  }
 }
 
 /** Options of {@link startProxy}. */

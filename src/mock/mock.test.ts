@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Mocks, startMocks } from "./index.js";
+import { type Mocks, PortInUseError, startMocks } from "./index.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -106,6 +106,8 @@ describe("startMocks", () => {
     expect(error?.message).toBe(
       `cavuer: port ${port} on 127.0.0.1 is already in use; choose another port (0 picks a free one)`,
     );
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect((error as PortInUseError).code).toBe("EADDRINUSE");
     expect(prismChildren(process.pid)).toEqual([]);
   }, 60_000);
 

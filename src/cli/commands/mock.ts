@@ -1,11 +1,23 @@
 // `chat-agent-apis mock`: one Prism mock per vendor spec, up until SIGINT/SIGTERM.
-import { stderr, stdout } from "node:process";
+import process, { stderr, stdout } from "node:process";
 import { parseArgs } from "node:util";
-import { DEFAULT_MOCK_PORTS, isMockApi, MOCK_APIS, type MockApi, startMocks } from "../../mock/index.js";
+import {
+  DEFAULT_MOCK_PORTS,
+  DEFAULT_STREAM_DELAY_MS,
+  isMockApi,
+  MOCK_APIS,
+  type MockApi,
+  type StartMocksOptions,
+  startMocks,
+} from "../../mock/index.js";
 import { EXIT_CODES_HELP, parseHost, parsePort, UsageError, withUsageErrors } from "../args.js";
 import { waitForStopSignal } from "../stop-signal.js";
 
+/** Where `--webhook chataibot=<url>` takes its token from (a flag would show in process lists). */
+export const WEBHOOK_TOKEN_ENV = "CHATAIBOT_WEBHOOK_TOKEN";
+
 export const usage = `usage: chat-agent-apis mock [api …] [--port api=N …] [--host address] [--verbose]
+                           [--stream-delay ms] [--webhook chataibot=<url>]
 
 Starts a Prism mock server per vendor spec (all of them by default), answering every operation
 with the spec's examples and validating each request (violations are reported in the
@@ -20,9 +32,16 @@ options:
   --port <api>=<n>   listen on port n for that API (repeatable; 0 picks a free port)
   --host <address>   interface to bind (default 127.0.0.1, this machine only)
   --verbose          print Prism's request log, each line prefixed with its API
+  --stream-delay <ms>
+                     pause between two events of a mocked stream (default ${DEFAULT_STREAM_DELAY_MS})
+  --webhook chataibot=<url>
+                     the ChatAIBot mock calls <url> back: a handshake at start, then a bot
+                     reply event after each conversation start and visitor message; the
+                     token comes from the ${WEBHOOK_TOKEN_ENV} environment variable
 
-Force a documented status with the \`Prefer: code=404\` request header, or an example with
-\`Prefer: example=<name>\`.
+Lists page by cursor or offset and end; Fifth Element \`stream: true\` replies stream event by
+event. Force a documented status with the \`Prefer: code=404\` request header, or an example with
+\`Prefer: example=<name>\` (\`example=truncated\` or \`example=stalled\` for a broken stream).
 
 ${EXIT_CODES_HELP}`;
 
@@ -39,6 +58,8 @@ async function serve(args: string[]): Promise<number> {
       port: { type: "string", multiple: true },
       host: { type: "string" },
       verbose: { type: "boolean", default: false },
+      "stream-delay": { type: "string" },
+      webhook: { type: "string", multiple: true },
     },
   });
   const unknown = positionals.filter((api) => !isMockApi(api));
@@ -58,10 +79,24 @@ async function serve(args: string[]): Promise<number> {
     ports[api] = parsePort(value, `--port ${api}`);
   }
 
+  const streamDelay = values["stream-delay"];
+  if (streamDelay !== undefined && !/^\d+$/.test(streamDelay)) {
+    throw new UsageError(`--stream-delay must be a whole number of ms ≥ 0; got "${streamDelay}"`);
+  }
+  const streamDelayMs = streamDelay === undefined ? undefined : Number(streamDelay);
+  const webhooks: NonNullable<StartMocksOptions["webhooks"]> = {};
+  for (const spec of values.webhook ?? []) {
+    const url = /^chataibot=(.+)$/.exec(spec)?.[1];
+    if (!url) throw new UsageError(`--webhook must be chataibot=<url>; got "${spec}"`);
+    const token = process.env[WEBHOOK_TOKEN_ENV];
+    if (!token) throw new UsageError(`--webhook chataibot needs the webhook token in ${WEBHOOK_TOKEN_ENV}`);
+    webhooks.chataibot = { url, token };
+  }
+
   stdout.write(`mock: starting ${apis.join(", ")}…\n`);
   let mocks: Awaited<ReturnType<typeof startMocks>>;
   try {
-    mocks = await startMocks({ apis, ports, host, verbose: values.verbose });
+    mocks = await startMocks({ apis, ports, host, verbose: values.verbose, streamDelayMs, webhooks });
   } catch (error) {
     stderr.write(`mock: ${(error as Error).message}\n`);
     return 1;
