@@ -16,21 +16,15 @@ import { DEFAULT_STREAM_DELAY_MS, type MockFront, startMockFront } from "./mock-
 import { specPath } from "./package-root.js";
 import { PortInUseError, type PrismProcess, startPrism, urlFor } from "./prism.js";
 
+// Only the mocks' public API: the Prism process control behind it (free ports, paths, the Prism
+// binary, startPrism) stays internal, so it can change without breaking users.
 export {
   type ChatAIBotMockEvent,
   type ChatAIBotWebhookOptions,
   defaultBotReply,
 } from "./chataibot-callbacks.js";
-export { freePort } from "./free-port.js";
 export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
-export { packageRoot, prismBin, specPath } from "./package-root.js";
-export {
-  PortInUseError,
-  type PrismOptions,
-  type PrismProcess,
-  READY_TIMEOUT_MS,
-  startPrism,
-} from "./prism.js";
+export { PortInUseError, type PrismProcess } from "./prism.js";
 
 /** The APIs with a spec, hence a mock. */
 export const MOCK_APIS = [
