@@ -6,6 +6,7 @@
  *   await mocks.stop();
  */
 import { existsSync } from "node:fs";
+import { APIS, type ApiName, MOCK_PORTS } from "../../generated/apis.js";
 import {
   type ChatAIBotCallbacks,
   type ChatAIBotWebhookOptions,
@@ -26,26 +27,12 @@ export {
 export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
 export { PortInUseError, type PrismProcess } from "./prism.js";
 
-/** The APIs with a spec, hence a mock. */
-export const MOCK_APIS = [
-  "cavuer",
-  "fifthelement",
-  "caac",
-  "caac-agent",
-  "chataibot",
-  "chataibot-webhook",
-] as const;
-export type MockApi = (typeof MOCK_APIS)[number];
+/** The APIs with a spec, hence a mock (redocly.yaml's list). */
+export const MOCK_APIS: readonly MockApi[] = APIS;
+export type MockApi = ApiName;
 
-/** Fixed default ports, so a developer's integration can point at a stable URL. */
-export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = {
-  cavuer: 4010,
-  fifthelement: 4011,
-  caac: 4012,
-  "caac-agent": 4013,
-  chataibot: 4014,
-  "chataibot-webhook": 4015,
-};
+/** Fixed default ports (redocly.yaml's `x-mock-port`), so a developer's integration can point at a stable URL. */
+export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = MOCK_PORTS;
 
 /** Options of {@link startMocks}. */
 export interface StartMocksOptions {
