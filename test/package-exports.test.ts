@@ -21,7 +21,14 @@ function importInNode(specifier: string): string[] {
   return JSON.parse(out) as string[];
 }
 
-if (!built)
+// scripts/test builds dist/ first and sets REQUIRE_BUILT_PACKAGE, so there a failed build fails here.
+const mustBeBuilt = process.env.REQUIRE_BUILT_PACKAGE === "1";
+
+if (!built && mustBeBuilt)
+  it("has the built package to import (dist/)", () => {
+    expect.fail("dist/ is missing: `npm run build` failed (see its output above)");
+  });
+else if (!built)
   console.warn(
     "package-exports: skipped because dist/ is missing; `npm test` builds it first (npm run build)",
   );
