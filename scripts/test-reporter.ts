@@ -12,8 +12,7 @@
 // count. A test belongs to the API named by its folder (contract-tests/<api>/, src/<api>/) or by its
 // first title ("spec <api>", "<api> …"); the others are "other".
 import { existsSync, readFileSync } from "node:fs";
-import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
-import { JUnitReporter } from "vitest/reporters";
+import { JUnitReporter, type Reporter, type TestCase, type TestModule, type Vitest } from "vitest/node";
 import { APIS } from "../generated/apis.js";
 
 type Row = { cases: number; passed: number; failed: number; skipped: number };
