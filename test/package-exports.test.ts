@@ -4,6 +4,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url);
@@ -106,6 +108,86 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
   "chat-agent-apis/mock": ["DEFAULT_MOCK_PORTS", "MOCK_APIS", "isMockApi", "startMocks", "startProxy"],
 };
 
+/** The exact type-only names of each subpath (from its .d.ts): types are public API too. */
+const PUBLIC_TYPES: Record<string, string[]> = {
+  "chat-agent-apis": ["ClientOptions", "FetchLike", "Logger", "Page", "RequestOptions", "SSEEvent"],
+  "chat-agent-apis/cavuer": [
+    "CavuerClient",
+    "CavuerClientOptions",
+    "SendMessageBody",
+    "WidgetScriptTagOptions",
+    "components",
+    "operations",
+    "paths",
+  ],
+  "chat-agent-apis/cavuer/widget-test-server": [
+    "WidgetTestServer",
+    "WidgetTestServerOptions",
+    "WidgetTestUser",
+    "WidgetTestUsers",
+  ],
+  "chat-agent-apis/fifthelement": [
+    "ChatInput",
+    "ChatMetadata",
+    "ChatReply",
+    "FifthElementClient",
+    "FifthElementClientOptions",
+    "components",
+    "operations",
+    "paths",
+  ],
+  "chat-agent-apis/caac": [
+    "CaacClient",
+    "CaacClientOptions",
+    "CaacRegion",
+    "Channel",
+    "IterateOptions",
+    "Team",
+    "User",
+    "components",
+    "operations",
+    "paths",
+  ],
+  "chat-agent-apis/chataibot": [
+    "ChatAIBotClient",
+    "ChatAIBotClientOptions",
+    "SendVisitorMessageBody",
+    "SendVisitorMessageResult",
+    "StartConversationBody",
+    "StartConversationResult",
+    "components",
+    "operations",
+    "paths",
+  ],
+  "chat-agent-apis/caac-agent": [
+    "Agent",
+    "AgentContext",
+    "AgentHandlerOptions",
+    "AgentReply",
+    "AgentRequestBody",
+    "AgentResponseBody",
+    "AgentServer",
+    "CheckId",
+    "CheckResult",
+    "Conversation",
+    "ConversationMember",
+    "ConversationMessage",
+    "ConversationParticipants",
+    "FallbackReason",
+    "FifthElementBridgeOptions",
+    "FifthElementChat",
+    "KnowledgeAgentOptions",
+    "KnowledgeEntry",
+    "KnowledgeIndex",
+    "Logger",
+    "Problem",
+    "ServeOptions",
+    "VerifyOptions",
+    "VerifyReport",
+  ],
+  "chat-agent-apis/mock": ["MockApi", "Mocks", "PrismProcess", "StartMocksOptions", "StartProxyOptions"],
+};
+
 /** Client entry points: they must run on Bun, Deno, browsers and edge runtimes, so no Node module. */
 const PORTABLE_ENTRY_POINTS = [
   "index",
@@ -125,6 +207,13 @@ describe.skipIf(!built)("the built package", () => {
 
   it.each(Object.entries(PUBLIC_EXPORTS))("exports exactly the public API of %s", (specifier, names) => {
     expect(importInNode(specifier)).toEqual([...names].sort());
+  });
+
+  it("declares exactly the public types of each subpath (its .d.ts, read by TypeScript)", () => {
+    const expected = Object.fromEntries(
+      Object.entries(PUBLIC_TYPES).map(([specifier, names]) => [specifier, [...names].sort()]),
+    );
+    expect(typeOnlyExports()).toEqual(expected);
   });
   it("answers with the agent handler where code generation from strings is forbidden (as on Workers)", () => {
     const script = `
@@ -189,6 +278,36 @@ describe.skipIf(!built)("the built package", () => {
     expect(found.filter(isNodeBuiltin)).toEqual(["node:fs", "stream", "node:http", "crypto", "node:net"]);
   });
 });
+
+/** Per subpath, the exported names that are types only (values are pinned at run time above). */
+function typeOnlyExports(): Record<string, string[]> {
+  const subpaths = Object.entries(pkg.exports).flatMap(([subpath, target]) =>
+    typeof target === "string" ? [] : [[subpath, (target as { types: string }).types] as const],
+  );
+  const files = subpaths.map(([, types]) => fileURLToPath(new URL(types, root)));
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const result: Record<string, string[]> = {};
+  subpaths.forEach(([subpath], i) => {
+    const source = program.getSourceFile(files[i] ?? "");
+    const module = source && checker.getSymbolAtLocation(source);
+    if (!module) throw new Error(`TypeScript cannot read ${files[i]}`);
+    result[`chat-agent-apis${subpath.slice(1)}`] = checker
+      .getExportsOfModule(module)
+      .filter((symbol) => {
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        return (target.flags & ts.SymbolFlags.Value) === 0;
+      })
+      .map((symbol) => symbol.name)
+      .sort();
+  });
+  return result;
+}
 
 const NODE_BUILTINS = new Set(builtinModules);
 
