@@ -28,10 +28,13 @@ export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
 export { PortInUseError, type PrismProcess } from "./prism.js";
 
 /** The APIs with a spec, hence a mock (redocly.yaml's list). */
-export const MOCK_APIS: readonly MockApi[] = APIS;
+export const MOCK_APIS = APIS;
 export type MockApi = ApiName;
 
-/** Fixed default ports (redocly.yaml's `x-mock-port`), so a developer's integration can point at a stable URL. */
+/**
+ * Fixed default ports (redocly.yaml's `x-mock-port`), so a developer's integration can point at a
+ * stable URL.
+ */
 export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = MOCK_PORTS;
 
 /** Options of {@link startMocks}. */
