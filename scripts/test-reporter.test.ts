@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { apiOf, formatReport, type ReportedModule, tally } from "./test-reporter.js";
 
@@ -58,4 +59,25 @@ describe("the test reporter", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^caac\s+24\s+0\s+0\s+0\s+0$/));
     expect(lines.some((line) => line.startsWith("other"))).toBe(false);
   });
+
+  it("reports a real vitest run: the closing lines last, a failed hook counted as a failure", async () => {
+    const output = await new Promise<string>((resolve) => {
+      execFile(
+        "npx",
+        [
+          "--no-install",
+          "vitest",
+          "run",
+          "--config",
+          "scripts/test-reporter-fixtures/vitest.config.ts",
+        ].concat(["--reporter=./scripts/test-reporter.ts"]),
+        { cwd: new URL("..", import.meta.url), env: { ...process.env, FORCE_COLOR: "0", CI: "" } },
+        (_error, stdout, stderr) => resolve(`${stdout}${stderr}`),
+      );
+    });
+    const lines = output.trimEnd().split("\n");
+    expect(lines.slice(-2), output).toEqual(["skipped: 2 (reasons above)", "tests: 1 passed, 2 failed"]);
+    expect(output).toContain("failing-hook.fixture.ts failed outside its tests: the mock did not start");
+    expect(output).toMatch(/^cavuer\s+1\s+3\s+1\s+1\s+1$/m);
+  }, 120_000);
 });

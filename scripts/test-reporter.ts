@@ -129,7 +129,8 @@ function reduce(module: TestModule): ReportedModule {
     topTitle: topTitle(test),
     state: test.result().state,
   }));
-  const errors = module.errors();
+  // A hook's error sits on its suite, a load error on the module.
+  const errors = [...module.errors(), ...[...module.children.allSuites()].flatMap((suite) => suite.errors())];
   const anyTestFailed = tests.some((test) => test.state === "failed");
   const failedOutsideTests = module.state() === "failed" && !anyTestFailed;
   return {
