@@ -45,14 +45,17 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
     "APIConnectionError",
     "APIConnectionTimeoutError",
     "APIError",
+    "APIRedirectError",
     "APIUserAbortError",
     "AuthenticationError",
     "BadRequestError",
     "ChatAgentApiError",
     "ConflictError",
+    "DEFAULT_MAX_REDIRECTS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT_MS",
     "InternalServerError",
+    "MalformedStreamError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -71,14 +74,23 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
   ],
   "chat-agent-apis/cavuer/widget-test-server": ["DEFAULT_USERS", "parseUsers", "startWidgetTestServer"],
   "chat-agent-apis/fifthelement": [
+    "DEFAULT_MAX_DOCUMENT_PAGES",
     "MalformedStreamError",
     "STREAM_DONE",
     "chatChunks",
     "createFifthElementClient",
+    "createKnowledgeHelpers",
     "readChatStream",
+    "requireEventStream",
   ],
   "chat-agent-apis/caac": ["CAAC_BASE_URLS", "createCaacClient"],
-  "chat-agent-apis/chataibot": ["CHATAIBOT_DEFAULT_BASE_URL", "createChatAIBotClient"],
+  "chat-agent-apis/chataibot": [
+    "CHATAIBOT_DEFAULT_BASE_URL",
+    "DEFAULT_WEBHOOK_MAX_BODY_BYTES",
+    "DEFAULT_WEBHOOK_MAX_WAIT_MS",
+    "createChatAIBotClient",
+    "createChatAIBotWebhookHandler",
+  ],
   "chat-agent-apis/caac-agent": [
     "CAAC_TIMEOUT_SECONDS",
     "CHECKS",
@@ -122,7 +134,16 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
 
 /** The exact type-only names of each subpath (from its .d.ts): types are public API too. */
 const PUBLIC_TYPES: Record<string, string[]> = {
-  "chat-agent-apis": ["ClientOptions", "FetchLike", "Logger", "Page", "RequestOptions", "SSEEvent"],
+  "chat-agent-apis": [
+    "ClientOptions",
+    "CrossOriginRedirects",
+    "FetchLike",
+    "Logger",
+    "Page",
+    "RedirectRefusal",
+    "RequestOptions",
+    "SSEEvent",
+  ],
   "chat-agent-apis/cavuer": [
     "CavuerClient",
     "CavuerClientOptions",
@@ -139,11 +160,23 @@ const PUBLIC_TYPES: Record<string, string[]> = {
     "WidgetTestUsers",
   ],
   "chat-agent-apis/fifthelement": [
+    "ApiToken",
     "ChatInput",
     "ChatMetadata",
     "ChatReply",
+    "CreateApiTokenInput",
+    "CreateDocumentInput",
+    "CreatedDocument",
+    "Document",
     "FifthElementClient",
     "FifthElementClientOptions",
+    "IterateDocumentsOptions",
+    "Job",
+    "JobStatus",
+    "JobType",
+    "KnowledgeHelpers",
+    "Repository",
+    "RerunJob",
     "components",
     "operations",
     "paths",
@@ -163,10 +196,21 @@ const PUBLIC_TYPES: Record<string, string[]> = {
   "chat-agent-apis/chataibot": [
     "ChatAIBotClient",
     "ChatAIBotClientOptions",
+    "ChatAIBotEvent",
+    "ChatAIBotWebhookHandler",
+    "ChatAIBotWebhookOptions",
+    "ConversationCreatePayload",
+    "KnownChatAIBotEventType",
+    "KnownChatAIBotPayloads",
+    "MessageExchangePayload",
     "SendVisitorMessageBody",
     "SendVisitorMessageResult",
     "StartConversationBody",
     "StartConversationResult",
+    "TypedChatAIBotEvent",
+    "UntypedChatAIBotEvent",
+    "WebhookLogger",
+    "WebhookRequestContext",
     "components",
     "operations",
     "paths",
@@ -245,6 +289,32 @@ describe.skipIf(!built)("the built package", () => {
       { cwd: root, encoding: "utf8" },
     );
     expect(JSON.parse(out)).toEqual([200, { reply_text: "hello" }, 400]);
+  });
+
+  it("answers with the ChatAIBot webhook receiver where code generation from strings is forbidden", () => {
+    const script = `
+      const { createChatAIBotWebhookHandler } = await import("chat-agent-apis/chataibot");
+      const seen = [];
+      const handler = createChatAIBotWebhookHandler({ token: "whk-test", onEvent: (e) => { seen.push([e.typed, e.type]); }, logger: { warn() {}, error() {} } });
+      const post = (body) => new Request("http://receiver.test/", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const handshake = await handler(post({ token: "whk-test" }));
+      const events = [{ event: { type: "message_exchange", payload: { message: { type: "text", data: { body: "hi" } } } } }, { event: { type: "message_exchange", payload: { message: 1 } } }];
+      const delivery = await handler(post({ token: "whk-test", events }));
+      console.log(JSON.stringify([handshake.status, await handshake.json(), delivery.status, seen]));`;
+    const out = execFileSync(
+      process.execPath,
+      ["--disallow-code-generation-from-strings", "--input-type=module", "-e", script],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(JSON.parse(out)).toEqual([
+      200,
+      { token: "whk-test" },
+      200,
+      [
+        [true, "message_exchange"],
+        [false, "message_exchange"],
+      ],
+    ]);
   });
 
   it("maps every subpath in package.json to a file that exists", () => {

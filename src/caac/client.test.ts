@@ -91,7 +91,7 @@ describe("createCaacClient per-call headers", () => {
       { users: [{ id: 1 }], cursor: { after: "p2" } },
       { users: [{ id: 2 }], cursor: {} },
     ];
-    const { fetch, requests } = recordingFetch((_request, index) => json(pages[index]));
+    const { fetch, requests } = stubFetch((_request, index) => json(pages[index]));
     const client = createCaacClient({ apiKey, fetch });
     const ids: unknown[] = [];
     for await (const user of client.iterateUsers({ headers: { prefer: "code=200", apikey: "other-key" } })) {
@@ -109,7 +109,7 @@ describe("createCaacClient per-call headers", () => {
 
 describe("createCaacClient iterators and an endless cursor chain", () => {
   it("stop after maxPages with a clear error, and reject a bad maxPages before any request", async () => {
-    const { fetch, requests } = recordingFetch((_request, index) =>
+    const { fetch, requests } = stubFetch((_request, index) =>
       json({ channels: [{ id: index }], cursor: { after: `next-${index}` } }),
     );
     const client = createCaacClient({ apiKey, fetch });

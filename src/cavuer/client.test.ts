@@ -71,7 +71,7 @@ describe("createCavuerClient per-call headers", () => {
   const body = { chatId: "chat-1", content: { text: "Hi" } };
 
   it("sends per-call headers with sendMessage, over the client's", async () => {
-    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const { fetch, requests } = stubFetch(() => new Response(null, { status: 200 }));
     const client = createCavuerClient({ apiKey, fetch, headers: { prefer: "code=200" } });
     await client.sendMessage("chan-1", body, { headers: { prefer: "code=404", "x-trace": "t1" } });
     expect(requests[0]?.headers.get("prefer")).toBe("code=404");
@@ -80,7 +80,7 @@ describe("createCavuerClient per-call headers", () => {
   });
 
   it("removes the credential when a call or the client sets it to null", async () => {
-    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const { fetch, requests } = stubFetch(() => new Response(null, { status: 200 }));
     await createCavuerClient({ apiKey, fetch }).sendMessage("chan-1", body, {
       headers: { "x-cavuer-api-key": null },
     });

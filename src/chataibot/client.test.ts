@@ -70,7 +70,7 @@ describe("createChatAIBotClient", () => {
 
 describe("createChatAIBotClient per-call headers", () => {
   it("sends per-call headers with both helpers, and null removes the Authorization header", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ ok: true }));
+    const { fetch, requests } = stubFetch(() => json({ ok: true }));
     const client = createChatAIBotClient({ apiKey, fetch });
     await client.startConversation(start, { headers: { "x-trace": "a" } });
     await client.sendVisitorMessage("c1", "hi", { headers: { "x-trace": "b", authorization: null } });

@@ -196,7 +196,7 @@ describe("createFifthElementClient().chatStream over a real connection", () => {
 
 describe("createFifthElementClient per-call headers", () => {
   it("sends a per-end-user x-user-identifier with chat, chatAsync and chatStream, over the client's", async () => {
-    const { fetch, requests } = recordingFetch((request) =>
+    const { fetch, requests } = stubFetch((request) =>
       JSON.parse(request.body).stream
         ? new Response('data: {"chunk":"a"}\n\ndata: [DONE]\n\n', {
             headers: { "content-type": "text/event-stream" },
