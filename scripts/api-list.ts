@@ -29,7 +29,7 @@ export function readApiList(configPath = "redocly.yaml"): ApiEntry[] {
   for (const [name, value] of Object.entries(apis)) {
     const where = `${configPath}: apis.${name}`;
     if (!/^[a-z][a-z0-9-]*$/.test(name))
-      throw new Error(`${where}: the name must be kebab-case (it is a folder and a subpath)`);
+      throw new Error(`${where}: the name must be kebab-case (it names the folder under specs/)`);
     const entry = (value ?? {}) as Record<string, unknown>;
     const root = `specs/${name}/openapi.yaml`;
     if (entry.root !== root) throw new Error(`${where}.root must be ${root} (found ${String(entry.root)})`);
