@@ -163,7 +163,7 @@ function nextPageQuery(page: Json): [string, string] | undefined {
 
 type MockExampleSpec = { value: Json; "x-mock-match"?: JsonObject | JsonObject[]; "x-mock-stream"?: string };
 
-describe.each(API_NAMES)("spec %s: what the mocks serve", (api) => {
+describe.each(APIS)("spec %s: what the mocks serve", (api) => {
   const operations = listOperations(api);
 
   it("names only query parameters of its operation in x-mock-match, and chains pages to an end", () => {

@@ -131,7 +131,17 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
     "RedisStoreError",
     "createRedisConversationStore",
   ],
-  "chat-agent-apis/mock": ["DEFAULT_MOCK_PORTS", "MOCK_APIS", "isMockApi", "startMocks", "startProxy"],
+  "chat-agent-apis/mock": [
+    "DEFAULT_MOCK_PORTS",
+    "DEFAULT_STREAM_DELAY_MS",
+    "MOCK_APIS",
+    "PortInUseError",
+    "STREAM_DELAY_HEADER",
+    "defaultBotReply",
+    "isMockApi",
+    "startMocks",
+    "startProxy",
+  ],
 };
 
 /** The exact type-only names of each subpath (from its .d.ts): types are public API too. */
@@ -247,7 +257,15 @@ const PUBLIC_TYPES: Record<string, string[]> = {
     "VerifyReport",
   ],
   "chat-agent-apis/caac-agent/redis": ["RedisConversationStore", "RedisConversationStoreOptions"],
-  "chat-agent-apis/mock": ["MockApi", "Mocks", "PrismProcess", "StartMocksOptions", "StartProxyOptions"],
+  "chat-agent-apis/mock": [
+    "ChatAIBotMockEvent",
+    "ChatAIBotWebhookOptions",
+    "MockApi",
+    "Mocks",
+    "PrismProcess",
+    "StartMocksOptions",
+    "StartProxyOptions",
+  ],
 };
 
 /** Client entry points: they must run on Bun, Deno, browsers and edge runtimes, so no Node module. */
