@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "specs/**/*.test.ts", "contract-tests/**/*.test.ts", "test/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "specs/**/*.test.ts",
+      "contract-tests/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "test/**/*.test.ts",
+    ],
     // Servers in tests bind 127.0.0.1 ports; two cores make more workers slower, not faster.
     maxWorkers: 2,
     testTimeout: 20_000,

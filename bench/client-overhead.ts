@@ -4,7 +4,7 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/caac.js";
-import { createCaacClient } from "../src/caac/index.js";
+import { CAAC_BASE_URLS, createCaacClient } from "../src/caac/index.js";
 import { startServerChild } from "./lib/child.js";
 import { type Row, type Section, status } from "./lib/report.js";
 import { fmt, median, rotate, settle } from "./lib/stats.js";
@@ -100,7 +100,7 @@ export async function clientOverhead(options: ClientOverheadOptions): Promise<Se
   );
   const init = { status: 200, headers: { "content-type": "application/json" } };
   const memoryFetch = async (_request: Request) => new Response(bytes, init);
-  const baseUrl = "https://api.user360.cresclab.com";
+  const baseUrl = CAAC_BASE_URLS.tw;
   const bare = createClient<paths>({ baseUrl, headers: { apikey: apiKey }, fetch: memoryFetch });
   const ours = createCaacClient({ apiKey, baseUrl, fetch: memoryFetch });
   const memory = await interleave(

@@ -3,9 +3,9 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ApiContract } from "./support/contract.js";
-import { API_NAMES, listOperations } from "./support/openapi.js";
+import { APIS, listOperations } from "./support/openapi.js";
 
-const withSpec = API_NAMES.filter((api) =>
+const withSpec = APIS.filter((api) =>
   existsSync(new URL(`../generated/${api}.bundle.json`, import.meta.url)),
 );
 

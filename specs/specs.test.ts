@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { eventData, eventValue } from "../contract-tests/support/events.js";
 import {
-  API_NAMES,
+  APIS,
   type ApiName,
   describeErrors,
   eventDataSchema,
@@ -67,7 +67,7 @@ function requestSchema(api: ApiName, operationId: string): JsonObject {
 const isValid = (schema: JsonObject, value: unknown) => validatorFor(schema)(value);
 const clone = <T>(value: T): T => structuredClone(value);
 
-describe.each(API_NAMES)("spec %s", (api) => {
+describe.each(APIS)("spec %s", (api) => {
   const operations = listOperations(api);
 
   it("has operations with unique resource_verb operationIds and a summary each", () => {
@@ -163,7 +163,7 @@ function nextPageQuery(page: Json): [string, string] | undefined {
 
 type MockExampleSpec = { value: Json; "x-mock-match"?: JsonObject | JsonObject[]; "x-mock-stream"?: string };
 
-describe.each(API_NAMES)("spec %s: what the mocks serve", (api) => {
+describe.each(APIS)("spec %s: what the mocks serve", (api) => {
   const operations = listOperations(api);
 
   it("names only query parameters of its operation in x-mock-match, and chains pages to an end", () => {

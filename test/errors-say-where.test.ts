@@ -9,7 +9,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from "../src/core/index
 import { createFifthElementClient, MalformedStreamError } from "../src/fifthelement/index.js";
 import * as root from "../src/index.js";
 import { useLoopbackServers } from "../src/test-support/loopback-server.js";
-import { json, recordingFetch } from "../src/test-support/recording-fetch.js";
+import { json, stubFetch } from "../src/test-support/stub-fetch.js";
 
 const KEY = "key_WHERE_secret_0123456789";
 const serve = useLoopbackServers();
@@ -80,7 +80,7 @@ describe("connection and timeout errors name the vendor and host:port", () => {
 
 describe("a stream answered with another content type", () => {
   it("says which content type chatStream got, instead of 'ended after 0 chunks'", async () => {
-    const { fetch } = recordingFetch(() => json({ data: { response: "whole reply" } }));
+    const { fetch } = stubFetch(() => json({ data: { response: "whole reply" } }));
     const client = createFifthElementClient({ apiKey: KEY, baseUrl: "https://fe.test/v1/api", fetch });
     const error: unknown = await client
       .chatStream("bot", { message: "hi" })

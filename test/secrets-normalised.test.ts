@@ -5,7 +5,7 @@ import { createCavuerClient } from "../src/cavuer/index.js";
 import { APIError, ValidationError } from "../src/core/errors.js";
 import { scrubError } from "../src/core/redaction.js";
 import { createFifthElementClient } from "../src/fifthelement/index.js";
-import { json, recordingFetch } from "../src/test-support/recording-fetch.js";
+import { json, stubFetch } from "../src/test-support/stub-fetch.js";
 
 const KEY = "cav_live_NORMALISED_0123456789";
 const message = { chatId: "chat-1", content: { text: "Hi" } };
@@ -24,7 +24,7 @@ describe("secrets normalised at construction", () => {
   it.each([`${KEY}\n`, `${KEY}\r\n`, `  ${KEY}\t`])(
     "sends a key read with surrounding whitespace trimmed, and redacts exactly what it sent",
     async (raw) => {
-      const { fetch, requests } = recordingFetch((request) =>
+      const { fetch, requests } = stubFetch((request) =>
         json({ error: `bad key ${request.headers.get("x-cavuer-api-key")}` }, 401, {
           "x-echo": request.headers.get("x-cavuer-api-key") ?? "",
         }),
@@ -103,7 +103,7 @@ describe("a credential sent only with one call", () => {
   const TOKEN = "per-call-TOKEN-abcdef012345";
 
   it("is redacted from that call's APIError, body and headers included", async () => {
-    const { fetch } = recordingFetch((request) => {
+    const { fetch } = stubFetch((request) => {
       const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
       return json({ error: `token ${token} revoked` }, 401, { "x-echo": token });
     });

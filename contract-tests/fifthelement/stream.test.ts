@@ -3,6 +3,11 @@
 // schema (the ChatEventStream schema's contentSchema), and the request against ChatRequest.
 import { afterEach, describe, expect, it } from "vitest";
 import { createFifthElementClient } from "../../src/fifthelement/index.js";
+import {
+  type ScriptedSseServer,
+  startScriptedSseServer,
+} from "../../src/test-support/scripted-sse-server.js";
+import { tappingFetch } from "../../src/test-support/tapping-fetch.js";
 import { eventData, eventValue } from "../support/events.js";
 import {
   describeErrors,
@@ -12,8 +17,6 @@ import {
   type JsonObject,
   validatorFor,
 } from "../support/openapi.js";
-import { recordingFetch } from "../support/recorder.js";
-import { type SseServer, startSseServer } from "../support/sse-server.js";
 
 const op = findOperation("fifthelement", "chat_send");
 const example = eventStreamExample(op);
@@ -27,7 +30,7 @@ const expectedChunks = events
   );
 
 describe("fifthelement stream", () => {
-  let server: SseServer | undefined;
+  let server: ScriptedSseServer | undefined;
   afterEach(async () => {
     await server?.close();
   });
@@ -41,8 +44,8 @@ describe("fifthelement stream", () => {
 
   it("chat_send 200 text/event-stream via chatStream(): yields each chunk as its event arrives", async () => {
     const pieces = events.map((data) => `data: ${data}\n\n`);
-    server = await startSseServer({ pieces, delayMs: 40 });
-    const rec = recordingFetch();
+    server = await startScriptedSseServer({ pieces, delayMs: 40 });
+    const rec = tappingFetch();
     const client = createFifthElementClient({
       apiKey: "k",
       baseUrl: server.url,
@@ -74,7 +77,7 @@ describe("fifthelement stream", () => {
   it("chat_send 200 text/event-stream via chatStream(): events split at arbitrary byte boundaries", async () => {
     const body = events.map((data) => `data: ${data}\r\n\r\n`).join("");
     const pieces = body.match(/[\s\S]{1,7}/g) ?? [];
-    server = await startSseServer({ pieces, delayMs: 2 });
+    server = await startScriptedSseServer({ pieces, delayMs: 2 });
     const client = createFifthElementClient({ apiKey: "k", baseUrl: server.url, maxRetries: 0 });
     const chunks: string[] = [];
     for await (const text of client.chatStream("support-agent", { message: "Hello" })) chunks.push(text);

@@ -1,6 +1,7 @@
 // Assertions shared by every contract case: Prism found no violation, and a body matches the
 // schema the spec documents for its status and content type.
 import { expect } from "vitest";
+import type { Exchange } from "../../src/test-support/tapping-fetch.js";
 import { eventData, eventValue } from "./events.js";
 import {
   describeErrors,
@@ -10,7 +11,6 @@ import {
   responseSchema,
   validatorFor,
 } from "./openapi.js";
-import type { Exchange } from "./recorder.js";
 
 /** One finding of Prism's `sl-violations` header. */
 export type Violation = { location: string[]; severity: string; message: string };

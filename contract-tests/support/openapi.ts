@@ -3,16 +3,9 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { APIS, type ApiName } from "../../generated/apis.js";
 
-export const API_NAMES = [
-  "cavuer",
-  "fifthelement",
-  "caac",
-  "caac-agent",
-  "chataibot",
-  "chataibot-webhook",
-] as const;
-export type ApiName = (typeof API_NAMES)[number];
+export { APIS, type ApiName };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

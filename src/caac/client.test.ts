@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../core/index.js";
-import { json, recordingFetch } from "../test-support/recording-fetch.js";
+import { json, stubFetch } from "../test-support/stub-fetch.js";
 import { createCaacClient } from "./index.js";
 
 const apiKey = "caac_SECRET_key";
@@ -12,7 +12,7 @@ describe("createCaacClient iterators", () => {
       { channels: [{ id: 3 }], cursor: { after: "p3", before: "p1" } },
       { channels: [{ id: 4 }], cursor: { after: "", before: "p2" } },
     ];
-    const { fetch, requests } = recordingFetch((_r, i) => json(pages[i]));
+    const { fetch, requests } = stubFetch((_r, i) => json(pages[i]));
     const client = createCaacClient({ apiKey, fetch });
     const ids: number[] = [];
     for await (const channel of client.iterateChannels({ limit: 2 })) ids.push(channel.id ?? -1);
@@ -29,7 +29,7 @@ describe("createCaacClient iterators", () => {
     ["teams", "iterateTeams", "/openapi/v2/teams"],
     ["users", "iterateUsers", "/openapi/v2/users"],
   ] as const)("list %s from the v2 collection", async (key, method, path) => {
-    const { fetch, requests } = recordingFetch(() => json({ [key]: [{ id: 7 }], cursor: {} }));
+    const { fetch, requests } = stubFetch(() => json({ [key]: [{ id: 7 }], cursor: {} }));
     const items = [];
     for await (const item of createCaacClient({ apiKey, fetch })[method]()) items.push(item);
     expect(items).toEqual([{ id: 7 }]);
@@ -37,7 +37,7 @@ describe("createCaacClient iterators", () => {
   });
 
   it.each([0, 1001, 2.5, Number.NaN])("rejects limit %s before any request", (limit) => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     const client = createCaacClient({ apiKey, fetch });
     expect(() => client.iterateUsers({ limit })).toThrow(ValidationError);
     expect(() => client.iterateUsers({ limit })).toThrow(/limit: must be an integer between 1 and 1000/);
@@ -45,7 +45,7 @@ describe("createCaacClient iterators", () => {
   });
 
   it("fails instead of looping forever when the server repeats a cursor", async () => {
-    const { fetch } = recordingFetch(() => json({ teams: [{ id: 1 }], cursor: { after: "same" } }));
+    const { fetch } = stubFetch(() => json({ teams: [{ id: 1 }], cursor: { after: "same" } }));
     const iterate = async () => {
       for await (const _team of createCaacClient({ apiKey, fetch }).iterateTeams());
     };
@@ -55,7 +55,7 @@ describe("createCaacClient iterators", () => {
 
 describe("createCaacClient", () => {
   it("uses the Japan host for region jp and the shared host for tw and th", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ channels: [] }));
+    const { fetch, requests } = stubFetch(() => json({ channels: [] }));
     for (const region of ["jp", "tw", "th"] as const) {
       await createCaacClient({ apiKey, region, fetch }).GET("/openapi/v1/channels");
     }
@@ -73,7 +73,7 @@ describe("createCaacClient", () => {
   });
 
   it("exposes every operation with types, e.g. a member's assignment", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ assign_type: "manual" }));
+    const { fetch, requests } = stubFetch(() => json({ assign_type: "manual" }));
     const client = createCaacClient({ apiKey, fetch });
     const data = client.unwrap(
       await client.GET("/openapi/v1/channels/{channel_id}/members/{member_id}/assignment", {
@@ -91,7 +91,7 @@ describe("createCaacClient per-call headers", () => {
       { users: [{ id: 1 }], cursor: { after: "p2" } },
       { users: [{ id: 2 }], cursor: {} },
     ];
-    const { fetch, requests } = recordingFetch((_request, index) => json(pages[index]));
+    const { fetch, requests } = stubFetch((_request, index) => json(pages[index]));
     const client = createCaacClient({ apiKey, fetch });
     const ids: unknown[] = [];
     for await (const user of client.iterateUsers({ headers: { prefer: "code=200", apikey: "other-key" } })) {
@@ -109,7 +109,7 @@ describe("createCaacClient per-call headers", () => {
 
 describe("createCaacClient iterators and an endless cursor chain", () => {
   it("stop after maxPages with a clear error, and reject a bad maxPages before any request", async () => {
-    const { fetch, requests } = recordingFetch((_request, index) =>
+    const { fetch, requests } = stubFetch((_request, index) =>
       json({ channels: [{ id: index }], cursor: { after: `next-${index}` } }),
     );
     const client = createCaacClient({ apiKey, fetch });

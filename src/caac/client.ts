@@ -1,5 +1,6 @@
 /** The Crescendo Lab CAAC OpenAPI client: cursor iterators plus the typed openapi-fetch surface. */
 
+import { API_SERVERS } from "../../generated/apis.js";
 import type { components, paths } from "../../generated/caac.js";
 import {
   type ClientOptions,
@@ -21,10 +22,14 @@ export type User = NonNullable<Schemas["UserListV2"]["users"]>[number];
 /** Where the organization's data lives: Taiwan and Thailand share a host; Japan has its own. */
 export type CaacRegion = "tw" | "th" | "jp";
 
+// specs/caac/openapi.yaml lists the servers in this order: Taiwan and Thailand, then Japan.
+const [taiwanAndThailand, japan] = API_SERVERS.caac;
+
+/** Each region's server, from specs/caac/openapi.yaml. */
 export const CAAC_BASE_URLS: Readonly<Record<CaacRegion, string>> = {
-  tw: "https://api.user360.cresclab.com",
-  th: "https://api.user360.cresclab.com",
-  jp: "https://api.user360.jp.cresclab.com",
+  tw: taiwanAndThailand.url,
+  th: taiwanAndThailand.url,
+  jp: japan.url,
 };
 
 /** Options of {@link createCaacClient}. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AuthenticationError, InternalServerError, ValidationError } from "../core/index.js";
-import { json, recordingFetch } from "../test-support/recording-fetch.js";
+import { json, stubFetch } from "../test-support/stub-fetch.js";
 import { createCavuerClient } from "./index.js";
 
 const apiKey = "cav_live_SECRET_1234567890";
 
 describe("createCavuerClient().sendMessage", () => {
   it("posts the body to the channel's send URL with the API key header", async () => {
-    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const { fetch, requests } = stubFetch(() => new Response(null, { status: 200 }));
     const client = createCavuerClient({ apiKey, fetch });
     const body = { chatId: "unique-chat-123", content: { text: "Hello!" }, chatType: "user" as const };
     await expect(client.sendMessage("chan-1", body)).resolves.toBeUndefined();
@@ -28,7 +28,7 @@ describe("createCavuerClient().sendMessage", () => {
       'chatType: must be "user" or "group"',
     ],
   ])("rejects a body with a bad %s before any request", async (_field, body, message) => {
-    const { fetch, requests } = recordingFetch(() => new Response(null));
+    const { fetch, requests } = stubFetch(() => new Response(null));
     const client = createCavuerClient({ apiKey, fetch });
     // Deliberately wrong bodies: the runtime check must catch what the types would.
     const error = await client.sendMessage("chan-1", body as never).catch((e: unknown) => e);
@@ -38,7 +38,7 @@ describe("createCavuerClient().sendMessage", () => {
   });
 
   it("throws AuthenticationError on 401 without the key in the error", async () => {
-    const { fetch } = recordingFetch(() => json({ message: `invalid key ${apiKey}` }, 401));
+    const { fetch } = stubFetch(() => json({ message: `invalid key ${apiKey}` }, 401));
     const client = createCavuerClient({ apiKey, fetch });
     const error = await client
       .sendMessage("c", { chatId: "c", content: { text: "t" } })
@@ -48,7 +48,7 @@ describe("createCavuerClient().sendMessage", () => {
   });
 
   it("does not resend a message after a 500 (no silent duplicates)", async () => {
-    const { fetch, requests } = recordingFetch(() => new Response("oops", { status: 500 }));
+    const { fetch, requests } = stubFetch(() => new Response("oops", { status: 500 }));
     const client = createCavuerClient({ apiKey, fetch, maxRetries: 3 });
     const error = await client
       .sendMessage("c", { chatId: "c", content: { text: "t" } })
@@ -58,7 +58,7 @@ describe("createCavuerClient().sendMessage", () => {
   });
 
   it("resends after a 429, which says the message was not processed", async () => {
-    const { fetch, requests } = recordingFetch((_r, i) =>
+    const { fetch, requests } = stubFetch((_r, i) =>
       i === 0 ? new Response(null, { status: 429, headers: { "retry-after-ms": "1" } }) : new Response(null),
     );
     const client = createCavuerClient({ apiKey, fetch });
@@ -71,7 +71,7 @@ describe("createCavuerClient per-call headers", () => {
   const body = { chatId: "chat-1", content: { text: "Hi" } };
 
   it("sends per-call headers with sendMessage, over the client's", async () => {
-    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const { fetch, requests } = stubFetch(() => new Response(null, { status: 200 }));
     const client = createCavuerClient({ apiKey, fetch, headers: { prefer: "code=200" } });
     await client.sendMessage("chan-1", body, { headers: { prefer: "code=404", "x-trace": "t1" } });
     expect(requests[0]?.headers.get("prefer")).toBe("code=404");
@@ -80,7 +80,7 @@ describe("createCavuerClient per-call headers", () => {
   });
 
   it("removes the credential when a call or the client sets it to null", async () => {
-    const { fetch, requests } = recordingFetch(() => new Response(null, { status: 200 }));
+    const { fetch, requests } = stubFetch(() => new Response(null, { status: 200 }));
     await createCavuerClient({ apiKey, fetch }).sendMessage("chan-1", body, {
       headers: { "x-cavuer-api-key": null },
     });

@@ -1,5 +1,6 @@
 /** The Cavuer Custom API channel client: `sendMessage` plus the typed openapi-fetch surface. */
 
+import { API_SERVERS } from "../../generated/apis.js";
 import type { components, paths } from "../../generated/cavuer.js";
 import {
   type ClientOptions,
@@ -18,11 +19,12 @@ export type SendMessageBody = components["schemas"]["SendMessageRequest"];
 export interface CavuerClientOptions extends ClientOptions {
   /** API key from the Cavuer dashboard (Profile), sent as `x-cavuer-api-key`. */
   apiKey: string;
-  /** API root (default `https://api.cavuer.com`); point it at a mock in tests. */
+  /** API root (default {@link CAVUER_DEFAULT_BASE_URL}); point it at a mock in tests. */
   baseUrl?: string | undefined;
 }
 
-export const CAVUER_DEFAULT_BASE_URL = "https://api.cavuer.com";
+/** The server of specs/cavuer/openapi.yaml. */
+export const CAVUER_DEFAULT_BASE_URL = API_SERVERS.cavuer[0].url;
 
 export type CavuerClient = TypedClient<paths> & {
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError, ValidationError } from "../core/index.js";
-import { json, recordingFetch } from "../test-support/recording-fetch.js";
+import { json, stubFetch } from "../test-support/stub-fetch.js";
 import { createChatAIBotClient } from "./index.js";
 
 const apiKey = "cab_SECRET_token";
@@ -14,7 +14,7 @@ const start = {
 describe("createChatAIBotClient", () => {
   it("starts a conversation and returns the documented response", async () => {
     const response = { ok: true, conversation: { id: "c1", created_at: "2025-02-10 20:21:03.913000" } };
-    const { fetch, requests } = recordingFetch(() => json(response));
+    const { fetch, requests } = stubFetch(() => json(response));
     const client = createChatAIBotClient({ apiKey, fetch });
     await expect(client.startConversation(start)).resolves.toEqual(response);
     expect(requests[0]?.url).toBe("https://app.chataibot.io/api/v1/conversations");
@@ -23,7 +23,7 @@ describe("createChatAIBotClient", () => {
   });
 
   it("wraps a plain text into the documented visitor-message body, on the singular path", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ ok: true, message_id: "m1" }));
+    const { fetch, requests } = stubFetch(() => json({ ok: true, message_id: "m1" }));
     const client = createChatAIBotClient({ apiKey, fetch });
     await expect(client.sendVisitorMessage("c1", "Hi there")).resolves.toEqual({
       ok: true,
@@ -37,7 +37,7 @@ describe("createChatAIBotClient", () => {
   });
 
   it("puts the platform's error code into a BadRequestError", async () => {
-    const { fetch } = recordingFetch(() => json({ ok: false, error: "CONVERSATION_CREATION_ERROR" }, 400));
+    const { fetch } = stubFetch(() => json({ ok: false, error: "CONVERSATION_CREATION_ERROR" }, 400));
     const error = await createChatAIBotClient({ apiKey, fetch })
       .startConversation(start)
       .catch((e: unknown) => e);
@@ -50,7 +50,7 @@ describe("createChatAIBotClient", () => {
     ["bot_key", { ...start, bot_key: "" }],
     ["message.data.body", { ...start, message: { data: { body: "" }, type: "text" } }],
   ])("rejects a start without %s before any request", async (field, body) => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     const error = await createChatAIBotClient({ apiKey, fetch })
       .startConversation(body as never)
       .catch((e: unknown) => e);
@@ -60,7 +60,7 @@ describe("createChatAIBotClient", () => {
   });
 
   it("rejects an empty visitor message before any request", async () => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     await expect(createChatAIBotClient({ apiKey, fetch }).sendVisitorMessage("c1", "")).rejects.toThrow(
       "message.data.body: ",
     );
@@ -70,7 +70,7 @@ describe("createChatAIBotClient", () => {
 
 describe("createChatAIBotClient per-call headers", () => {
   it("sends per-call headers with both helpers, and null removes the Authorization header", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ ok: true }));
+    const { fetch, requests } = stubFetch(() => json({ ok: true }));
     const client = createChatAIBotClient({ apiKey, fetch });
     await client.startConversation(start, { headers: { "x-trace": "a" } });
     await client.sendVisitorMessage("c1", "hi", { headers: { "x-trace": "b", authorization: null } });

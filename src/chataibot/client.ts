@@ -1,5 +1,6 @@
 /** The ChatAIBot API channel client: `startConversation`, `sendVisitorMessage` plus the typed surface. */
 
+import { API_SERVERS } from "../../generated/apis.js";
 import type { components, paths } from "../../generated/chataibot.js";
 import {
   type ClientOptions,
@@ -21,11 +22,12 @@ export type SendVisitorMessageResult = Schemas["SendVisitorMessageResponse"];
 export interface ChatAIBotClientOptions extends ClientOptions {
   /** Your ChatAIBot API token, sent as `Authorization: Bearer`. */
   apiKey: string;
-  /** API root (default `https://app.chataibot.io/api/v1`); point it at a mock in tests. */
+  /** API root (default {@link CHATAIBOT_DEFAULT_BASE_URL}); point it at a mock in tests. */
   baseUrl?: string | undefined;
 }
 
-export const CHATAIBOT_DEFAULT_BASE_URL = "https://app.chataibot.io/api/v1";
+/** The server of specs/chataibot/openapi.yaml. */
+export const CHATAIBOT_DEFAULT_BASE_URL = API_SERVERS.chataibot[0].url;
 
 export type ChatAIBotClient = TypedClient<paths> & {
   /** Starts a conversation of one unique visitor (`from.user_external_id`) with the bot `bot_key`. */

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { APIUserAbortError, NotFoundError, RateLimitError, ValidationError } from "../core/index.js";
-import { json, recordingFetch } from "../test-support/recording-fetch.js";
-import { type SseServer, startSseServer } from "../test-support/sse-server.js";
+import { type ControlledSseServer, startControlledSseServer } from "../test-support/controlled-sse-server.js";
+import { json, stubFetch } from "../test-support/stub-fetch.js";
 import { createFifthElementClient, MalformedStreamError, readChatStream } from "./index.js";
 
 const apiKey = "fe_SECRET_abcdef";
@@ -24,7 +24,7 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
 
 describe("createFifthElementClient().chat", () => {
   it("sends the message with bearer auth and x-user-identifier, and returns the reply", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ data: reply, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: reply, error: null }));
     const client = createFifthElementClient({ apiKey, baseUrl, userIdentifier: "user-42", fetch });
     await expect(client.chat("support-agent", { message: "Hours?", conversationId: null })).resolves.toEqual(
       reply,
@@ -40,7 +40,7 @@ describe("createFifthElementClient().chat", () => {
       data: null,
       error: { name: "NotFoundError", message: "Agent with slug 'x' not found", details: {} },
     };
-    const { fetch } = recordingFetch(() => json(body, 404));
+    const { fetch } = stubFetch(() => json(body, 404));
     const error = await createFifthElementClient({ apiKey, baseUrl, fetch })
       .chat("x", { message: "hi" })
       .catch((e: unknown) => e);
@@ -50,7 +50,7 @@ describe("createFifthElementClient().chat", () => {
   });
 
   it("rejects an empty message before any request", async () => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     await expect(client.chat("x", { message: "  " })).rejects.toThrow(ValidationError);
     await expect(client.chat("", { message: "hi" })).rejects.toThrow("slug: ");
@@ -58,7 +58,7 @@ describe("createFifthElementClient().chat", () => {
   });
 
   it("retries a 429 until X-RateLimit-Reset, then gives up with RateLimitError after maxRetries", async () => {
-    const { fetch, requests } = recordingFetch(() =>
+    const { fetch, requests } = stubFetch(() =>
       json({ data: null, error: { name: "RateLimitError", message: "slow down", details: {} } }, 429, {
         "x-ratelimit-reset": String(Math.floor(Date.now() / 1000)),
       }),
@@ -69,7 +69,7 @@ describe("createFifthElementClient().chat", () => {
   });
 
   it("chatAsync returns the X-Request-Id of the queued request", async () => {
-    const { fetch, requests } = recordingFetch(() =>
+    const { fetch, requests } = stubFetch(() =>
       json({ data: reply, error: null }, 200, { "x-request-id": "req_1" }),
     );
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
@@ -143,14 +143,14 @@ describe("readChatStream", () => {
 });
 
 describe("createFifthElementClient().chatStream over a real connection", () => {
-  let server: SseServer | undefined;
+  let server: ControlledSseServer | undefined;
   afterEach(async () => {
     await server?.close();
     server = undefined;
   });
 
   it("yields the first chunk before the server has sent the last", async () => {
-    server = await startSseServer();
+    server = await startControlledSseServer();
     const client = createFifthElementClient({ apiKey, baseUrl: server.url });
     const stream = client.chatStream("agent", { message: "Tell me a story" });
     const first = stream.next();
@@ -164,7 +164,7 @@ describe("createFifthElementClient().chatStream over a real connection", () => {
   });
 
   it("closes the HTTP connection when the consumer breaks", async () => {
-    server = await startSseServer();
+    server = await startControlledSseServer();
     const client = createFifthElementClient({ apiKey, baseUrl: server.url });
     const consumed = (async () => {
       for await (const chunk of client.chatStream("agent", { message: "hi" })) {
@@ -179,7 +179,7 @@ describe("createFifthElementClient().chatStream over a real connection", () => {
   });
 
   it("stops with APIUserAbortError when the caller aborts mid-stream", async () => {
-    server = await startSseServer();
+    server = await startControlledSseServer();
     const controller = new AbortController();
     const client = createFifthElementClient({ apiKey, baseUrl: server.url });
     const stream = client.chatStream("agent", { message: "hi" }, { signal: controller.signal });
@@ -196,7 +196,7 @@ describe("createFifthElementClient().chatStream over a real connection", () => {
 
 describe("createFifthElementClient per-call headers", () => {
   it("sends a per-end-user x-user-identifier with chat, chatAsync and chatStream, over the client's", async () => {
-    const { fetch, requests } = recordingFetch((request) =>
+    const { fetch, requests } = stubFetch((request) =>
       JSON.parse(request.body).stream
         ? new Response('data: {"chunk":"a"}\n\ndata: [DONE]\n\n', {
             headers: { "content-type": "text/event-stream" },

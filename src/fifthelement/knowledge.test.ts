@@ -5,7 +5,7 @@ import {
   NotFoundError,
   ValidationError,
 } from "../core/index.js";
-import { json, type RecordedRequest, recordingFetch } from "../test-support/recording-fetch.js";
+import { json, type RecordedRequest, stubFetch } from "../test-support/stub-fetch.js";
 import { createFifthElementClient, DEFAULT_MAX_DOCUMENT_PAGES } from "./index.js";
 
 const apiKey = "fe_SECRET_knowledge_42";
@@ -43,7 +43,7 @@ const queryOf = (request: RecordedRequest | undefined) =>
 describe("listRepositories", () => {
   it("GETs /repositories with bearer auth and returns data.repositories", async () => {
     const repositories = [{ id: repositoryId, name: "Support FAQ" }];
-    const { fetch, requests } = recordingFetch(() => json({ data: { repositories }, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: { repositories }, error: null }));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     await expect(client.listRepositories()).resolves.toEqual(repositories);
     expect(requests[0]?.method).toBe("GET");
@@ -52,7 +52,7 @@ describe("listRepositories", () => {
   });
 
   it("fails clearly when the response has no repositories array", async () => {
-    const { fetch } = recordingFetch(() => json({ data: {}, error: null }));
+    const { fetch } = stubFetch(() => json({ data: {}, error: null }));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     await expect(client.listRepositories()).rejects.toThrow("response.data.repositories: must be an array");
   });
@@ -60,7 +60,7 @@ describe("listRepositories", () => {
 
 describe("iterateDocuments", () => {
   it("pages with start/limit until pagination.total documents were read", async () => {
-    const { fetch, requests } = recordingFetch(documentsServer(5));
+    const { fetch, requests } = stubFetch(documentsServer(5));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     const documents = await collect(client.iterateDocuments(repositoryId, { limit: 2 }));
     expect(documents.map((d) => d.title)).toEqual(["Doc 0", "Doc 1", "Doc 2", "Doc 3", "Doc 4"]);
@@ -74,7 +74,7 @@ describe("iterateDocuments", () => {
 
   it("sends no limit when none is given, and advances by the page's actual length", async () => {
     // The server pages by 3 although asked for its default: the next start follows what came back.
-    const { fetch, requests } = recordingFetch((request) => {
+    const { fetch, requests } = stubFetch((request) => {
       const start = Number(new URL(request.url).searchParams.get("start"));
       const documents = [doc(start), doc(start + 1), doc(start + 2)].filter((_, i) => start + i < 4);
       return json({ data: { documents, pagination: { total: 4, start, limit: 3 } }, error: null });
@@ -85,7 +85,7 @@ describe("iterateDocuments", () => {
   });
 
   it("stops on an empty page even when total announces more", async () => {
-    const { fetch, requests } = recordingFetch(documentsServer(3, 10));
+    const { fetch, requests } = stubFetch(documentsServer(3, 10));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     expect(await collect(client.iterateDocuments(repositoryId, { limit: 2 }))).toHaveLength(3);
     expect(requests.map((r) => queryOf(r).start)).toEqual(["0", "2", "3"]);
@@ -93,7 +93,7 @@ describe("iterateDocuments", () => {
 
   it("fails after maxPages pages of a server that never ends, naming the cap", async () => {
     // Ignores `start` and always claims more: without the cap this would loop forever.
-    const { fetch, requests } = recordingFetch(() =>
+    const { fetch, requests } = stubFetch(() =>
       json({ data: { documents: [doc(0)], pagination: { total: 1e9, start: 0, limit: 1 } }, error: null }),
     );
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
@@ -106,14 +106,14 @@ describe("iterateDocuments", () => {
 
   it("reads past the core paginator's default page cap when maxPages allows it", async () => {
     const count = DEFAULT_MAX_DOCUMENT_PAGES + 2;
-    const { fetch } = recordingFetch(documentsServer(count));
+    const { fetch } = stubFetch(documentsServer(count));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     const documents = await collect(client.iterateDocuments(repositoryId, { limit: 1, maxPages: count }));
     expect(documents).toHaveLength(count);
   });
 
   it("sends nothing until the first next(), and nothing more after break", async () => {
-    const { fetch, requests } = recordingFetch(documentsServer(10));
+    const { fetch, requests } = stubFetch(documentsServer(10));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     const documents = client.iterateDocuments(repositoryId, { limit: 2 });
     expect(requests).toHaveLength(0);
@@ -122,7 +122,7 @@ describe("iterateDocuments", () => {
   });
 
   it("rejects a bad repositoryId, limit or maxPages at the call, before any request", () => {
-    const { fetch, requests } = recordingFetch(documentsServer(1));
+    const { fetch, requests } = stubFetch(documentsServer(1));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     expect(() => client.iterateDocuments("repo-1")).toThrow(/^repositoryId: must be a UUID/);
     expect(() => client.iterateDocuments(repositoryId, { limit: 0 })).toThrow(/^limit: must be an integer/);
@@ -135,7 +135,7 @@ describe("iterateDocuments", () => {
 describe("createDocument", () => {
   it("POSTs title, content and metadata and returns the created document", async () => {
     const created = { id: "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b90", title: "Hours", jobId };
-    const { fetch, requests } = recordingFetch(() => json({ data: created, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: created, error: null }));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     const input = { title: "Hours", content: "9 to 18", metadata: { source: "faq" } };
     await expect(client.createDocument(repositoryId, input)).resolves.toEqual(created);
@@ -145,7 +145,7 @@ describe("createDocument", () => {
   });
 
   it("leaves metadata out when none is given", async () => {
-    const { fetch, requests } = recordingFetch(() => json({ data: { id: jobId, title: "t" }, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: { id: jobId, title: "t" }, error: null }));
     await createFifthElementClient({ apiKey, baseUrl, fetch }).createDocument(repositoryId, {
       title: "t",
       content: "c",
@@ -154,7 +154,7 @@ describe("createDocument", () => {
   });
 
   it("rejects a missing title with a ValidationError naming title, before any request", async () => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     const error = await client
       .createDocument(repositoryId, { content: "c" } as unknown as { title: string; content: string })
@@ -181,7 +181,7 @@ describe("createDocument", () => {
 describe("getJob and rerunJob", () => {
   it("GETs /jobs/{id} and returns the job", async () => {
     const job = { id: jobId, type: "document_processing", status: "running", progress: 40 };
-    const { fetch, requests } = recordingFetch(() => json({ data: job, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: job, error: null }));
     await expect(createFifthElementClient({ apiKey, baseUrl, fetch }).getJob(jobId)).resolves.toEqual(job);
     expect(requests[0]?.method).toBe("GET");
     expect(requests[0]?.url).toBe(`${baseUrl}/jobs/${jobId}`);
@@ -189,7 +189,7 @@ describe("getJob and rerunJob", () => {
 
   it("POSTs /jobs/{id}/rerun and returns the new pending job", async () => {
     const rerun = { id: repositoryId, type: "web_crawling", status: "pending", originalJobId: jobId };
-    const { fetch, requests } = recordingFetch(() => json({ data: rerun, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: rerun, error: null }));
     await expect(createFifthElementClient({ apiKey, baseUrl, fetch }).rerunJob(jobId)).resolves.toEqual(
       rerun,
     );
@@ -198,7 +198,7 @@ describe("getJob and rerunJob", () => {
   });
 
   it("rejects an id that is not a UUID, naming jobId, before any request", async () => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     await expect(client.getJob("job-1")).rejects.toThrow(/^jobId: must be a UUID/);
     await expect(client.rerunJob("")).rejects.toThrow("jobId: must not be empty");
@@ -207,7 +207,7 @@ describe("getJob and rerunJob", () => {
 
   it("throws a NotFoundError with the vendor's message and never the key", async () => {
     const body = { data: null, error: { name: "NotFoundError", message: `Job not found for ${apiKey}` } };
-    const { fetch } = recordingFetch(() => json(body, 404));
+    const { fetch } = stubFetch(() => json(body, 404));
     const error = await createFifthElementClient({ apiKey, baseUrl, fetch })
       .getJob(jobId)
       .catch((e: unknown) => e);
@@ -220,7 +220,7 @@ describe("getJob and rerunJob", () => {
 
   it("retries a 500 on getJob (a read) and returns the job", async () => {
     const job = { id: jobId, type: "export", status: "completed" };
-    const { fetch, requests } = recordingFetch((_, i) =>
+    const { fetch, requests } = stubFetch((_, i) =>
       i === 0
         ? json({ data: null, error: { name: "InternalServerError", message: "boom" } }, 500)
         : json({ data: job, error: null }),
@@ -240,7 +240,7 @@ describe("getJob and rerunJob", () => {
 describe("createApiToken", () => {
   it("POSTs the name to /user-api-tokens and returns the token", async () => {
     const token = { id: repositoryId, name: "CI", token: "fe_live_new" };
-    const { fetch, requests } = recordingFetch(() => json({ data: token, error: null }));
+    const { fetch, requests } = stubFetch(() => json({ data: token, error: null }));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     await expect(client.createApiToken({ name: "CI" })).resolves.toEqual(token);
     expect(requests[0]?.url).toBe(`${baseUrl}/user-api-tokens`);
@@ -248,7 +248,7 @@ describe("createApiToken", () => {
   });
 
   it("rejects a missing name before any request", async () => {
-    const { fetch, requests } = recordingFetch(() => json({}));
+    const { fetch, requests } = stubFetch(() => json({}));
     const client = createFifthElementClient({ apiKey, baseUrl, fetch });
     await expect(client.createApiToken({} as { name: string })).rejects.toMatchObject({ field: "name" });
     await expect(client.createApiToken(null as unknown as { name: string })).rejects.toThrow(

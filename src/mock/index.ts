@@ -6,6 +6,7 @@
  *   await mocks.stop();
  */
 import { existsSync } from "node:fs";
+import { APIS, type ApiName, MOCK_PORTS } from "../../generated/apis.js";
 import {
   type ChatAIBotCallbacks,
   type ChatAIBotWebhookOptions,
@@ -16,42 +17,25 @@ import { DEFAULT_STREAM_DELAY_MS, type MockFront, startMockFront } from "./mock-
 import { specPath } from "./package-root.js";
 import { PortInUseError, type PrismProcess, startPrism, urlFor } from "./prism.js";
 
+// Only the mocks' public API: the Prism process control behind it (free ports, paths, the Prism
+// binary, startPrism) stays internal, so it can change without breaking users.
 export {
   type ChatAIBotMockEvent,
   type ChatAIBotWebhookOptions,
   defaultBotReply,
 } from "./chataibot-callbacks.js";
-export { freePort } from "./free-port.js";
 export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
-export { packageRoot, prismBin, specPath } from "./package-root.js";
-export {
-  PortInUseError,
-  type PrismOptions,
-  type PrismProcess,
-  READY_TIMEOUT_MS,
-  startPrism,
-} from "./prism.js";
+export { PortInUseError, type PrismProcess } from "./prism.js";
 
-/** The APIs with a spec, hence a mock. */
-export const MOCK_APIS = [
-  "cavuer",
-  "fifthelement",
-  "caac",
-  "caac-agent",
-  "chataibot",
-  "chataibot-webhook",
-] as const;
-export type MockApi = (typeof MOCK_APIS)[number];
+/** The APIs with a spec, hence a mock (redocly.yaml's list). */
+export const MOCK_APIS = APIS;
+export type MockApi = ApiName;
 
-/** Fixed default ports, so a developer's integration can point at a stable URL. */
-export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = {
-  cavuer: 4010,
-  fifthelement: 4011,
-  caac: 4012,
-  "caac-agent": 4013,
-  chataibot: 4014,
-  "chataibot-webhook": 4015,
-};
+/**
+ * Fixed default ports (redocly.yaml's `x-mock-port`), so a developer's integration can point at a
+ * stable URL.
+ */
+export const DEFAULT_MOCK_PORTS: Readonly<Record<MockApi, number>> = MOCK_PORTS;
 
 /** Options of {@link startMocks}. */
 export interface StartMocksOptions {

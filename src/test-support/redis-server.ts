@@ -1,7 +1,7 @@
 // A throwaway redis-server for tests: a free loopback port, no persistence, stopped after use.
 // Where redis-server is not installed, `redisServerMissing` says why, and suites skip with it.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "../mock/free-port.js";
 
 /** Why the real-Redis tests cannot run here, or undefined when they can. */
 export const redisServerMissing: string | undefined = (() => {
@@ -26,15 +26,8 @@ export type RedisServer = {
   kill(): Promise<void>;
 };
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+// One freePort in the tree (src/mock's, which Prism needs too); re-exported for the Redis tests.
+export { freePort };
 
 /** Starts redis-server on a free loopback port; resolves once it accepts connections (10 s cap). */
 export async function startRedisServer(options: { password?: string } = {}): Promise<RedisServer> {

@@ -1,10 +1,11 @@
-// A local text/event-stream server (Prism serves an SSE example all at once, so streaming is
-// checked against this): it writes a body in pieces with a delay between them, and keeps each
-// request it received so a test can check the client's side of the contract too.
+// A local text/event-stream server that plays a script (Prism serves an SSE example all at once, so
+// streaming is checked against this): it writes a body in pieces with a delay between them, and
+// keeps each request it received so a test can check the client's side of the contract too.
+// (startControlledSseServer, in controlled-sse-server.ts, writes only when the test tells it to.)
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type SseServer = {
+export type ScriptedSseServer = {
   url: string;
   /** Request bodies received, parsed as JSON. */
   requests: Array<{ method: string; url: string; headers: IncomingMessage["headers"]; body: unknown }>;
@@ -13,15 +14,15 @@ export type SseServer = {
   close(): Promise<void>;
 };
 
-export type SseServerOptions = {
+export type ScriptedSseServerOptions = {
   /** The pieces of the body, written in order. */
   pieces: string[];
   /** Pause before each piece, in ms. */
   delayMs: number;
 };
 
-export async function startSseServer(options: SseServerOptions): Promise<SseServer> {
-  const requests: SseServer["requests"] = [];
+export async function startScriptedSseServer(options: ScriptedSseServerOptions): Promise<ScriptedSseServer> {
+  const requests: ScriptedSseServer["requests"] = [];
   const writtenAt: number[] = [];
   const server = createServer(async (req, res) => {
     let text = "";

@@ -1,7 +1,9 @@
-// A `fetch` to inject into a client under test: it can add headers the helper methods do not
-// expose (Prism's `Prefer: code=404`), drop headers (credentials, to provoke a 401), and keeps
-// every response so a test can check headers and the exact body the client received.
-import type { FetchLike } from "../../src/core/index.js";
+// A `fetch` to inject into a client under test that goes to the network for real (a Prism mock, a
+// drift proxy) and taps the traffic: it can add headers the helper methods do not expose (Prism's
+// `Prefer: code=404`), drop headers (credentials, to provoke a 401), and keeps every response so a
+// test can check headers and the exact body the client received. (stubFetch, in stub-fetch.ts,
+// answers without a network instead.)
+import type { FetchLike } from "../core/index.js";
 
 /** One request and its response as the client saw them. */
 export type Exchange = {
@@ -13,19 +15,19 @@ export type Exchange = {
   text(): Promise<string>;
 };
 
-export type RecorderOptions = {
+export type TappingFetchOptions = {
   /** Headers added to every request, e.g. `{ prefer: "code=404" }`. */
   add?: Record<string, string> | undefined;
   /** Headers removed from every request, e.g. `["authorization"]`. */
   drop?: readonly string[] | undefined;
 };
 
-export type Recorder = {
+export type TappingFetch = {
   fetch: FetchLike;
   exchanges: Exchange[];
 };
 
-export function recordingFetch(options: RecorderOptions = {}): Recorder {
+export function tappingFetch(options: TappingFetchOptions = {}): TappingFetch {
   const exchanges: Exchange[] = [];
   const fetchFn: FetchLike = async (input, init) => {
     const headers = new Headers(input.headers);

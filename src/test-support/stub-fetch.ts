@@ -1,4 +1,7 @@
-/** An injected `fetch` for client tests: records every request and answers from a handler. */
+/**
+ * An injected `fetch` for client tests that never reaches a network: it records every request and
+ * answers from the test's handler. (tappingFetch, in tapping-fetch.ts, goes to a real server.)
+ */
 export interface RecordedRequest {
   method: string;
   url: string;
@@ -6,7 +9,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-export function recordingFetch(
+export function stubFetch(
   respond: (request: RecordedRequest, index: number) => Response | Promise<Response>,
 ) {
   const requests: RecordedRequest[] = [];

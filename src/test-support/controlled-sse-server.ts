@@ -1,9 +1,13 @@
-/** A loopback SSE server for streaming tests: writes events on command, reports when the client hangs up. */
+/**
+ * A loopback SSE server for streaming tests that writes only what the test writes, when it writes it
+ * (through `response()`), and reports when the client hangs up. (startScriptedSseServer, in
+ * scripted-sse-server.ts, plays a fixed script on a timer instead.)
+ */
 import { once } from "node:events";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface SseServer {
+export interface ControlledSseServer {
   url: string;
   /** The response of the current request, once one has arrived. */
   response(): Promise<ServerResponse>;
@@ -12,7 +16,7 @@ export interface SseServer {
   close(): Promise<void>;
 }
 
-export async function startSseServer(): Promise<SseServer> {
+export async function startControlledSseServer(): Promise<ControlledSseServer> {
   let current: Promise<ServerResponse>;
   let resolveCurrent!: (res: ServerResponse) => void;
   let resolveClosed!: () => void;
