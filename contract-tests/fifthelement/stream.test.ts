@@ -44,7 +44,14 @@ describe("fifthelement stream", () => {
 
   it("chat_send 200 text/event-stream via chatStream(): yields each chunk as its event arrives", async () => {
     const pieces = events.map((data) => `data: ${data}\n\n`);
-    server = await startScriptedSseServer({ pieces, delayMs: 40 });
+    // The server writes piece k+1 only once the consumer has been handed the chunk of piece k: a
+    // client that buffered the stream would never get there (and the test would time out).
+    let handedOn = 0;
+    let wake: (() => void) | undefined;
+    const beforePiece = async (index: number) => {
+      while (handedOn < index) await new Promise<void>((resolve) => (wake = resolve));
+    };
+    server = await startScriptedSseServer({ pieces, delayMs: 0, beforePiece });
     const rec = tappingFetch();
     const client = createFifthElementClient({
       apiKey: "k",
@@ -52,15 +59,17 @@ describe("fifthelement stream", () => {
       fetch: rec.fetch,
       maxRetries: 0,
     });
-    const started = Date.now();
-    const chunks: Array<{ text: string; at: number }> = [];
+    const chunks: string[] = [];
+    const writtenWhenYielded: number[] = [];
     for await (const text of client.chatStream("support-agent", { message: "Hello" })) {
-      chunks.push({ text, at: Date.now() - started });
+      chunks.push(text);
+      writtenWhenYielded.push(server.writtenAt.length);
+      handedOn++;
+      wake?.();
     }
-    expect(chunks.map((c) => c.text)).toEqual(expectedChunks);
-    // Incremental: the first chunk reached the consumer well before the server wrote [DONE].
-    const lastWrite = server.writtenAt.at(-1) ?? 0;
-    expect(chunks[0]?.at ?? Number.POSITIVE_INFINITY).toBeLessThan(lastWrite);
+    expect(chunks).toEqual(expectedChunks);
+    // Incremental: chunk k reached the consumer when the server had written k+1 pieces, no more.
+    expect(writtenWhenYielded).toEqual(expectedChunks.map((_, k) => k + 1));
 
     const [request] = server.requests;
     expect(request?.url).toBe("/chat/support-agent");

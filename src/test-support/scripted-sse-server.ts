@@ -19,6 +19,11 @@ export type ScriptedSseServerOptions = {
   pieces: string[];
   /** Pause before each piece, in ms. */
   delayMs: number;
+  /**
+   * Awaited before each piece instead of the delay, when given: lets a test write the next piece only
+   * after the client has handed the previous one on (a causal check that needs no clock).
+   */
+  beforePiece?: (index: number) => Promise<void>;
 };
 
 export async function startScriptedSseServer(options: ScriptedSseServerOptions): Promise<ScriptedSseServer> {
@@ -37,8 +42,8 @@ export async function startScriptedSseServer(options: ScriptedSseServerOptions):
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     res.flushHeaders();
     const started = Date.now();
-    for (const piece of options.pieces) {
-      await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    for (const [index, piece] of options.pieces.entries()) {
+      await (options.beforePiece?.(index) ?? new Promise((resolve) => setTimeout(resolve, options.delayMs)));
       if (res.destroyed) return;
       res.write(piece);
       writtenAt.push(Date.now() - started);
