@@ -3,6 +3,7 @@
 // closes once the answer is out. node:http is only a type import here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Reply } from "../input.js";
+import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
 
 /** Writes the reply in one go: headers, content-length and body in a single socket write. */
 export function writeReply(reply: Reply, res: ServerResponse): void {
@@ -11,6 +12,20 @@ export function writeReply(reply: Reply, res: ServerResponse): void {
   headers["content-length"] = Buffer.byteLength(reply.body);
   res.writeHead(reply.status, headers);
   res.end(reply.body);
+}
+
+/**
+ * The 500 of either path, used only when the runtime itself failed (the direct path's handler
+ * threw, or the Web bridge's handler rejected or its response could not be written): a problem
+ * body while nothing was sent yet, else the connection is cut.
+ */
+export function writeInternalError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
+  res.end(JSON.stringify(problem(500, "The agent endpoint failed unexpectedly.")));
 }
 
 /** Answers a request whose body will not be read, closing the connection if any of it is unread. */

@@ -5,9 +5,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InputHandler } from "../handler.js";
 import type { Reply, RequestInput } from "../input.js";
-import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
 import { type AccessLog, clientMistake } from "./client-mistakes.js";
-import { closeAfterReply, continueIfAwaited, rejectUnread, writeReply } from "./connection.js";
+import {
+  closeAfterReply,
+  continueIfAwaited,
+  rejectUnread,
+  writeInternalError,
+  writeReply,
+} from "./connection.js";
 
 /** Answers `req` with the handler's internal entry; never throws or rejects. */
 export function dispatchDirect(
@@ -47,16 +52,6 @@ function finish(input: NodeInput, reply: Reply): void {
   } catch {
     writeInternalError(input.res);
   }
-}
-
-/** The direct path's only 500: the runtime itself failed. */
-function writeInternalError(res: ServerResponse): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
-  res.end(JSON.stringify(problem(500, "The agent endpoint failed unexpectedly.")));
 }
 
 const READER = Symbol("caac-agent.bodyReader");

@@ -2,9 +2,8 @@
 // served over node:http, with the request turned into a `Request` (body streamed, not buffered)
 // and the `Response` written back. node:http is only a type import here.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PROBLEM_CONTENT_TYPE, problem } from "../spec.js";
 import { type AccessLog, clientMistake, requestHost } from "./client-mistakes.js";
-import { closeAfterReply, continueIfAwaited, rejectUnread } from "./connection.js";
+import { closeAfterReply, continueIfAwaited, rejectUnread, writeInternalError } from "./connection.js";
 
 /** Answers `req` with `handler`; never throws or rejects. */
 export async function dispatchWeb(
@@ -97,16 +96,6 @@ function bodyStream(
     },
     { highWaterMark: 0 },
   );
-}
-
-/** The Web bridge's only 500: the handler rejected, or its response could not be written. */
-function writeInternalError(res: ServerResponse): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
-  res.end(JSON.stringify(problem(500, "The agent endpoint failed unexpectedly.")));
 }
 
 async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
