@@ -1,6 +1,3 @@
-// Errors that say where: the vendor and host:port, never a secret or a query string.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createCaacClient } from "../src/caac/index.js";
 import { createCavuerClient } from "../src/cavuer/index.js";
@@ -8,19 +5,15 @@ import { createChatAIBotClient } from "../src/chataibot/index.js";
 import { APIConnectionError, APIConnectionTimeoutError } from "../src/core/index.js";
 import { createFifthElementClient, MalformedStreamError } from "../src/fifthelement/index.js";
 import * as root from "../src/index.js";
+import { freePort } from "../src/mock/free-port.js";
 import { useLoopbackServers } from "../src/test-support/loopback-server.js";
 import { json, stubFetch } from "../src/test-support/stub-fetch.js";
 
 const KEY = "key_WHERE_secret_0123456789";
 const serve = useLoopbackServers();
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A loopback port nobody listens on. */
+const closedPort = () => freePort();
 
 describe("connection and timeout errors name the vendor and host:port", () => {
   it("for a refused connection, with each vendor's name and never the key or the query", async () => {

@@ -1,8 +1,3 @@
-// Property: whatever the key looks like and however a call fails, no 8-character window of the key
-// appears in String(err), err.stack, util.inspect(err, { depth: Infinity, showHidden: true }),
-// JSON.stringify(err), or any argument given to the logger.
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +6,7 @@ import { createCavuerClient } from "../src/cavuer/index.js";
 import { createChatAIBotClient } from "../src/chataibot/index.js";
 import type { ClientOptions, FetchLike, Logger } from "../src/core/index.js";
 import { createFifthElementClient } from "../src/fifthelement/index.js";
+import { freePort } from "../src/mock/free-port.js";
 
 type Vendor = "cavuer" | "caac" | "chataibot" | "fifthelement";
 const VENDORS: readonly Vendor[] = ["cavuer", "caac", "chataibot", "fifthelement"];
@@ -45,10 +41,7 @@ function callOnce(vendor: Vendor, apiKey: string, options: ClientOptions & { bas
 
 let refusedBaseUrl = "";
 beforeAll(async () => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  refusedBaseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  refusedBaseUrl = `http://127.0.0.1:${await freePort()}`;
 });
 
 /** The ways a call can fail; each gets the key as sent (to echo it back) and returns client options. */

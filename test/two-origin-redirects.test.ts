@@ -1,12 +1,12 @@
 // Two loopback servers on different ports are two origins: the redirect policy end to end, through
 // the vendor clients, over real connections (docs/decisions/0007-redirects-and-credentials.md).
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createCaacClient } from "../src/caac/index.js";
 import { createCavuerClient } from "../src/cavuer/index.js";
 import { APIConnectionError, APIRedirectError, createRuntimeFetch } from "../src/core/index.js";
 import { createFifthElementClient } from "../src/fifthelement/index.js";
+import { freePort } from "../src/mock/free-port.js";
 import { useLoopbackServers } from "../src/test-support/loopback-server.js";
 
 const KEY = "cav_live_REDIRECT_secret_0123456789";
@@ -44,13 +44,9 @@ function redirect(res: ServerResponse, status: number, location: string) {
   res.end();
 }
 
-/** An origin nobody listens on: a loopback server started and closed again. */
+/** An origin nobody listens on. */
 async function refusedOrigin(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 describe("same-origin redirects are followed by the Fetch standard's method rules", () => {
