@@ -1,3 +1,4 @@
+// Errors that say where: the vendor and host:port, never a secret or a query string.
 import { describe, expect, it } from "vitest";
 import { createCaacClient } from "../src/caac/index.js";
 import { createCavuerClient } from "../src/cavuer/index.js";

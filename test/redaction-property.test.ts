@@ -1,3 +1,6 @@
+// Property: whatever the key looks like and however a call fails, no 8-character window of the key
+// appears in String(err), err.stack, util.inspect(err, { depth: Infinity, showHidden: true }),
+// JSON.stringify(err), or any argument given to the logger.
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
