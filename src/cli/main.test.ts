@@ -60,6 +60,24 @@ describe("chat-agent-apis", () => {
     );
   }, 60_000);
 
+  it("refuses a URL with credentials or another scheme as a usage error that never echoes it", async () => {
+    const env = { CAAC_AGENT_TOKEN: "supersecret-token-ABC123" };
+    const [credentials, scheme] = await Promise.all([
+      cli(["verify-agent", "http://admin:hunter2-password@127.0.0.1:9/"], env),
+      cli(["verify-agent", "ftp://admin:hunter2-password@127.0.0.1:9/"], env),
+    ]);
+    expect(credentials).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `verify-agent: url must not include credentials (user:password@); send a gateway's credentials with --header instead\n${HINT("verify-agent")}`,
+    });
+    expect(scheme).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `verify-agent: url must be an absolute http:// or https:// URL\n${HINT("verify-agent")}`,
+    });
+  }, 60_000);
+
   it("refuses an empty or invalid --host or --port in every command that listens", async () => {
     const env = { CAAC_AGENT_TOKEN: "test-token-abcdef", CAVUER_SECRET_KEY: "sk_main_test" };
     const runs = await Promise.all([
