@@ -24,6 +24,12 @@ describe("openConversationStore", () => {
     expect(error).not.toContain("hunter2");
   });
 
+  it("quotes no part of a value that is not a store URL, and says which forms are expected", async () => {
+    const error = await openConversationStore("hunter2passwordvalue", () => {}).catch(String);
+    expect(error).toMatch(/must be "memory", redis:\/\/… or rediss:\/\/…/);
+    expect(error).not.toMatch(/hunt|2pas|value starting/);
+  });
+
   it("warns, redacted, and still returns the store when Redis is unreachable at start-up", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     const port = await freePort();
