@@ -24,6 +24,12 @@ describe("openConversationStore", () => {
     expect(error).not.toContain("hunter2");
   });
 
+  it("quotes no part of a value that is not a store URL, and says which forms are expected", async () => {
+    const error = await openConversationStore("hunter2passwordvalue", () => {}).catch(String);
+    expect(error).toMatch(/must be "memory", redis:\/\/… or rediss:\/\/…/);
+    expect(error).not.toMatch(/hunt|2pas|value starting/);
+  });
+
   it("warns, redacted, and still returns the store when Redis is unreachable at start-up", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout"] });
     const port = await freePort();
@@ -60,12 +66,16 @@ describe("serve-agent --store", () => {
       stderr.push(String(chunk));
       return true;
     });
-    expect(await serveCommand.run(["--token", "t", "--store", "redis://127.0.0.1:1"])).toBe(2);
+    expect(await serveCommand.run(["--token", "test-token-abcdef", "--store", "redis://127.0.0.1:1"])).toBe(
+      2,
+    );
     expect(stderr.join()).toMatch(/--store applies to --bridge fifthelement only/);
     vi.stubEnv("FIFTHELEMENT_API_KEY", "k");
     vi.stubEnv("FIFTHELEMENT_BASE_URL", "http://127.0.0.1:1");
     vi.stubEnv("CAAC_AGENT_STORE_URL", "mysql://root:hunter2@db");
-    expect(await serveCommand.run(["--token", "t", "--bridge", "fifthelement", "--slug", "s"])).toBe(2);
+    expect(
+      await serveCommand.run(["--token", "test-token-abcdef", "--bridge", "fifthelement", "--slug", "s"]),
+    ).toBe(2);
     expect(stderr.join()).toMatch(/CAAC_AGENT_STORE_URL\) must be "memory"/);
     expect(stderr.join()).not.toContain("hunter2");
   });

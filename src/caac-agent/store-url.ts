@@ -26,7 +26,7 @@ export async function openConversationStore(
   }
   if (!/^rediss?:\/\//i.test(url.trim())) {
     throw new TypeError(
-      `the store URL (--store or CAAC_AGENT_STORE_URL) must be "memory", redis://… or rediss://…; got a value starting "${url.trim().slice(0, 8)}".`,
+      `the store URL (--store or CAAC_AGENT_STORE_URL) must be "memory", redis://… or rediss://…; the value given is neither (not shown: it may hold a password).`,
     );
   }
   let module: typeof import("./redis-store.js");

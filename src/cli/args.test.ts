@@ -16,6 +16,27 @@ describe("parseHost", () => {
     expect(() => parseHost("  ")).toThrow(/--host is empty; give an address such as 127.0.0.1/);
   });
 
+  it("refuses shorthand for the wildcard address, so only an explicit 0.0.0.0 or :: exposes the server", () => {
+    for (const shorthand of [
+      "0",
+      "0.0",
+      "00",
+      "0x0",
+      "0.0.0",
+      "0.0.0.0.",
+      "::0",
+      "[::0]",
+      "0:0:0:0:0:0:0:0",
+    ]) {
+      expect(() => parseHost(shorthand), shorthand).toThrow(
+        `--host ${JSON.stringify(shorthand)} means every interface; write 0.0.0.0 (or ::) to expose the server, or 127.0.0.1 for this machine only`,
+      );
+    }
+    expect(parseHost("::")).toBe("::");
+    expect(parseHost("[::]")).toBe("::");
+    expect(parseHost("10.0.0.1")).toBe("10.0.0.1");
+  });
+
   it("refuses what is neither an address nor a host name", () => {
     for (const bad of ["http://127.0.0.1", "127.0.0.1:8080", "a b", "-x", "host_name", "exa$mple.com"]) {
       expect(() => parseHost(bad), bad).toThrow(/--host must be an IP address or a host name/);
@@ -31,7 +52,21 @@ describe("parsePort", () => {
   });
 
   it("refuses empty, signed, fractional, hex and out-of-range values, naming the flag", () => {
-    for (const bad of ["", " ", "-1", "+1", "1.5", "0x50", "65536", "80 80", "1e3"]) {
+    for (const bad of [
+      "",
+      " ",
+      " 0",
+      "0 ",
+      "\t80",
+      "8787\n",
+      "-1",
+      "+1",
+      "1.5",
+      "0x50",
+      "65536",
+      "80 80",
+      "1e3",
+    ]) {
       expect(() => parsePort(bad, "--port cavuer"), bad).toThrow(
         /^--port cavuer must be an integer from 0 to 65535/,
       );

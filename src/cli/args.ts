@@ -67,12 +67,28 @@ export function parseHost(value: string, flag = "--host"): string {
   const host = value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
   if (isIP(host) === 0 && !HOSTNAME.test(host))
     throw new UsageError(`${flag} must be an IP address or a host name, got ${JSON.stringify(value)}`);
+  if (host !== "0.0.0.0" && host !== "::" && isWildcard(host))
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} means every interface; write 0.0.0.0 (or ::) to expose the server, or 127.0.0.1 for this machine only`,
+    );
   return host;
 }
 
-/** `value` as a TCP port: decimal digits, 0 (any free port) to 65535. */
+/**
+ * Whether `host` parses to the unspecified address. The resolver behind listen() reads `0`, `0.0`,
+ * `0x0` or `00` as 0.0.0.0 (inet_aton's forms), and `::0` is `::`; the WHATWG URL parser
+ * normalises the same forms, so its canonical host name tells.
+ */
+function isWildcard(host: string): boolean {
+  const bracketed = isIP(host) === 6 ? `[${host}]` : host;
+  if (!URL.canParse(`http://${bracketed}/`)) return false;
+  const canonical = new URL(`http://${bracketed}/`).hostname;
+  return canonical === "0.0.0.0" || canonical === "[::]";
+}
+
+/** `value` as a TCP port: decimal digits only (no sign, no surrounding space), 0 (any free port) to 65535. */
 export function parsePort(value: string, flag = "--port"): number {
-  const port = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(port) || port > 65_535)
     throw new UsageError(
       `${flag} must be an integer from 0 to 65535 (0 picks a free port), got ${JSON.stringify(value)}`,

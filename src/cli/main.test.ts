@@ -60,6 +60,24 @@ describe("chat-agent-apis", () => {
     );
   }, 60_000);
 
+  it("refuses a URL with credentials or another scheme as a usage error that never echoes it", async () => {
+    const env = { CAAC_AGENT_TOKEN: "supersecret-token-ABC123" };
+    const [credentials, scheme] = await Promise.all([
+      cli(["verify-agent", "http://admin:hunter2-password@127.0.0.1:9/"], env),
+      cli(["verify-agent", "ftp://admin:hunter2-password@127.0.0.1:9/"], env),
+    ]);
+    expect(credentials).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `verify-agent: url must not include credentials (user:password@); send a gateway's credentials with --header instead\n${HINT("verify-agent")}`,
+    });
+    expect(scheme).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `verify-agent: url must be an absolute http:// or https:// URL\n${HINT("verify-agent")}`,
+    });
+  }, 60_000);
+
   it("refuses an empty or invalid --host or --port in every command that listens", async () => {
     const env = { CAAC_AGENT_TOKEN: "test-token-abcdef", CAVUER_SECRET_KEY: "sk_main_test" };
     const runs = await Promise.all([
@@ -68,6 +86,9 @@ describe("chat-agent-apis", () => {
       cli(["mock", "cavuer", "--port", "caac=4012"], env),
       cli(["serve-agent", "--host", ""], env),
       cli(["serve-agent", "--port", ""], env),
+      cli(["serve-agent", "--host", "0"], env),
+      cli(["serve-agent", "--port", " 0"], env),
+      cli(["widget-test-server", "--token", "wgt_x", "--host", "0.0"], env),
       cli(["widget-test-server", "--token", "wgt_x", "--host", ""], env),
       cli(["widget-test-server", "--token", "wgt_x", "--port=-1"], env),
       cli(["widget-test-server", "--token", "wgt_x", "--port", "-1"], env),
@@ -84,6 +105,9 @@ describe("chat-agent-apis", () => {
       "mock: --port caac=4012: caac is not being started (starting cavuer)",
       "serve-agent: --host is empty; give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)",
       'serve-agent: --port must be an integer from 0 to 65535 (0 picks a free port), got ""',
+      'serve-agent: --host "0" means every interface; write 0.0.0.0 (or ::) to expose the server, or 127.0.0.1 for this machine only',
+      'serve-agent: --port must be an integer from 0 to 65535 (0 picks a free port), got " 0"',
+      'widget-test-server: --host "0.0" means every interface; write 0.0.0.0 (or ::) to expose the server, or 127.0.0.1 for this machine only',
       "widget-test-server: --host is empty; give an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)",
       'widget-test-server: --port must be an integer from 0 to 65535 (0 picks a free port), got "-1"',
       "widget-test-server: --port needs a value; write a value that starts with a dash as --port=-…",

@@ -18,6 +18,37 @@ afterAll(async () => {
 
 const failed = (report: VerifyReport) => report.checks.filter((check) => !check.ok).map((check) => check.id);
 
+describe("verifyAgent's target URL", () => {
+  it("refuses a URL with credentials before any request, without quoting them", async () => {
+    const calls: string[] = [];
+    const record: typeof fetch = async (input) => {
+      calls.push(String(input));
+      return new Response(null, { status: 500 });
+    };
+    for (const url of ["http://admin:hunter2-password@127.0.0.1:8810/", "https://hunter2-user@agent.test/"]) {
+      const error = await verifyAgent({ url, token: TOKEN, fetch: record }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(String(error)).toMatch(/url must not include credentials \(user:password@\)/);
+      expect(String(error)).not.toContain("hunter2");
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses a URL that is not http(s), or not a URL, without quoting it", async () => {
+    for (const url of [
+      "ftp://u:hunter2@agent.test/",
+      "file:///etc/hunter2",
+      "hunter2 not a url",
+      "/relative/hunter2",
+    ]) {
+      const error = await verifyAgent({ url, token: TOKEN }).catch((e: unknown) => e);
+      expect(error, url).toBeInstanceOf(TypeError);
+      expect(String(error), url).toMatch(/url must be an absolute http:\/\/ or https:\/\/ URL/);
+      expect(String(error), url).not.toContain("hunter2");
+    }
+  });
+});
+
 describe("verifyAgent against our own runtime", () => {
   it("passes every check with the knowledge agent", async () => {
     const server = await serveAgent(createAgentHandler({ token: TOKEN, agent: createKnowledgeAgent() }), {

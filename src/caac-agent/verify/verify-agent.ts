@@ -52,8 +52,26 @@ export function checkExtraHeaders(headers: Readonly<Record<string, string>>): vo
   }
 }
 
-/** Runs every check against `options.url` and reports; never throws for a misbehaving server. */
+/**
+ * Throws a TypeError when `url` is not an absolute http(s) URL or carries credentials. The URL is
+ * never quoted: `user:password@` is exactly what must not reach a report or a CI log.
+ */
+export function checkTargetUrl(url: string): void {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:"))
+    throw new TypeError("url must be an absolute http:// or https:// URL");
+  if (parsed.username !== "" || parsed.password !== "")
+    throw new TypeError(
+      "url must not include credentials (user:password@); send a gateway's credentials with --header instead",
+    );
+}
+
+/**
+ * Runs every check against `options.url` and reports; never throws for a misbehaving server, only
+ * for its options (see {@link checkTargetUrl} and {@link checkExtraHeaders}).
+ */
 export async function verifyAgent(options: VerifyOptions): Promise<VerifyReport> {
+  checkTargetUrl(options.url);
   const seed = options.seed ?? 1;
   const deadlineSeconds = options.deadlineSeconds ?? CAAC_TIMEOUT_SECONDS;
   const headers = options.headers ?? {};

@@ -13,6 +13,7 @@ import {
 } from "../../caac-agent/index.js";
 import type { ConversationStore } from "../../caac-agent/store.js";
 import { describeStoreReport, openConversationStore } from "../../caac-agent/store-url.js";
+import { createTokenChecker } from "../../caac-agent/token.js";
 import {
   EXIT_CODES_HELP,
   parseDuration,
@@ -29,7 +30,7 @@ Serves a CAAC Self Hosted AI Agent endpoint (POST, any path) until SIGINT/SIGTER
 
 options:
   --port N              port to listen on (default 8787; 0 picks a free one)
-  --host HOST           interface to bind (default 127.0.0.1; 0.0.0.0 for all)
+  --host HOST           interface to bind (default 127.0.0.1; only 0.0.0.0 or :: for all)
   --token TOKEN         bearer token configured in CAAC; repeat while rotating
                         (prefer CAAC_AGENT_TOKEN, comma-separated: a flag shows in process lists)
   --deadline DURATION   answer with the fallback after this long, e.g. 40s or 500ms; a bare
@@ -41,6 +42,7 @@ options:
                         default knowledge agent (default: a built-in example shop)
   --bridge fifthelement forward conversations to a Fifth Element AI agent instead; needs
                         --slug (or FIFTHELEMENT_SLUG), FIFTHELEMENT_API_KEY, FIFTHELEMENT_BASE_URL
+  --slug SLUG           the Fifth Element agent --bridge forwards to (default: FIFTHELEMENT_SLUG)
   --store URL           where the bridge keeps its conversation map: memory (default) or
                         redis://[:password@]host:port, shared by replicas (prefer
                         CAAC_AGENT_STORE_URL: a flag shows in process lists)
@@ -74,6 +76,16 @@ async function serve(args: string[]): Promise<number> {
     .filter((token) => token !== "");
   if (tokens.length === 0)
     throw new UsageError("a token is required: set CAAC_AGENT_TOKEN (or pass --token)");
+  try {
+    // The handler's own token rules, checked here so a bad token is a usage error, not a crash.
+    createTokenChecker(tokens);
+  } catch (error) {
+    const rule = (error instanceof Error ? error.message : String(error)).replace(
+      /^createAgentHandler: /,
+      "",
+    );
+    throw new UsageError(`--token / CAAC_AGENT_TOKEN: ${rule}`);
+  }
   const port = parsePort(values.port);
   const host = parseHost(values.host);
   if (values.deadline !== undefined && values["deadline-ms"] !== undefined)
@@ -138,7 +150,7 @@ async function serve(args: string[]): Promise<number> {
       process.stderr.write("serve-agent: --store applies to --bridge fifthelement only.\n");
       return 2;
     }
-    const knowledge = values.knowledge === undefined ? undefined : await readFile(values.knowledge, "utf8");
+    const knowledge = values.knowledge === undefined ? undefined : await readKnowledge(values.knowledge);
     agent = createKnowledgeAgent(knowledge === undefined ? {} : { knowledge });
     description = `knowledge agent (${values.knowledge ?? "built-in example knowledge"})`;
   }
@@ -162,6 +174,23 @@ async function serve(args: string[]): Promise<number> {
   await store?.close();
   process.stdout.write("serve-agent: stopped.\n");
   return 0;
+}
+
+// What a failed read of --knowledge means to the user; any other code is shown as it is.
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "it is a directory",
+};
+
+/** The --knowledge file's text; a file that cannot be read is a usage error naming the flag and the path. */
+async function readKnowledge(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`--knowledge: cannot read ${path} (${READ_FAILURES[code] ?? code})`);
+  }
 }
 
 /**

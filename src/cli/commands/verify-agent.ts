@@ -11,6 +11,7 @@ import {
   formatReportJUnit,
   verifyAgent,
 } from "../../caac-agent/index.js";
+import { checkTargetUrl } from "../../caac-agent/verify/verify-agent.js";
 import { EXIT, EXIT_CODES_HELP, parseDuration, UsageError, withUsageErrors } from "../args.js";
 
 export const usage = `usage: chat-agent-apis verify-agent <url> [--json] [--junit FILE] [--seed N] [--deadline DURATION] [--header "Name: value" …]
@@ -67,8 +68,11 @@ export function run(args: string[]): Promise<number> {
     const [url, ...extra] = positionals;
     if (url === undefined || extra.length > 0)
       throw new UsageError("give exactly one URL, the endpoint configured in CAAC");
-    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-      throw new UsageError(`${JSON.stringify(url)} is not an http(s) URL`);
+    try {
+      checkTargetUrl(url);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
     const token = values.token ?? process.env.CAAC_AGENT_TOKEN?.split(",")[0]?.trim();
     if (!token) throw new UsageError("a token is required: set CAAC_AGENT_TOKEN (or pass --token)");
     const seed = values.seed === undefined ? undefined : Number(values.seed);
