@@ -162,12 +162,18 @@ async function startOne(
       onExchange: api === "chataibot" ? callbacks?.onExchange : undefined,
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "EADDRINUSE") {
       throw new PortInUseError(
         `${api}: port ${port} on ${host} is already in use; choose another port (0 picks a free one)`,
       );
     }
-    throw new Error(`${api}: port ${port} on ${host} cannot be bound: ${(error as Error).message}`);
+    // Only a refused bind is a port problem; anything else (e.g. a file the front reads) is named
+    // as it is, so the user is not sent looking at ports.
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") {
+      throw new Error(`${api}: port ${port} on ${host} cannot be bound: ${message}`);
+    }
+    throw new Error(`${api}: the mock cannot start: ${message}`);
   }
   let prism: PrismProcess;
   try {
