@@ -13,7 +13,12 @@ import {
   chataibotHandshake,
   createChatAIBotCallbacks,
 } from "./chataibot-callbacks.js";
-import { DEFAULT_STREAM_DELAY_MS, type MockFront, startMockFront } from "./mock-front.js";
+import {
+  DEFAULT_STREAM_DELAY_MS,
+  MAX_STREAM_DELAY_MS,
+  type MockFront,
+  startMockFront,
+} from "./mock-front.js";
 import { specPath } from "./package-root.js";
 import { PortInUseError, type PrismProcess, startPrism, urlFor } from "./prism.js";
 
@@ -24,7 +29,7 @@ export {
   type ChatAIBotWebhookOptions,
   defaultBotReply,
 } from "./chataibot-callbacks.js";
-export { DEFAULT_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
+export { DEFAULT_STREAM_DELAY_MS, MAX_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
 export { PortInUseError, type PrismProcess } from "./prism.js";
 
 /** The APIs with a spec, hence a mock (redocly.yaml's list). */
@@ -49,7 +54,8 @@ export interface StartMocksOptions {
   verbose?: boolean | undefined;
   /**
    * Pause between two events of a mocked stream (Fifth Element `stream: true`), in ms (default
-   * {@link DEFAULT_STREAM_DELAY_MS}); one request can override it with `x-mock-stream-delay-ms`.
+   * {@link DEFAULT_STREAM_DELAY_MS}, at most {@link MAX_STREAM_DELAY_MS}); one request can override
+   * it with `x-mock-stream-delay-ms`.
    */
   streamDelayMs?: number | undefined;
   /** Receivers the mocks call back (today: ChatAIBot's Events webhook). */
@@ -92,8 +98,10 @@ export async function startMocks(options: StartMocksOptions = {}): Promise<Mocks
       "host is empty; give an address such as 127.0.0.1 (an empty host binds every interface)",
     );
   const streamDelayMs = options.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS;
-  if (!Number.isFinite(streamDelayMs) || streamDelayMs < 0) {
-    throw new TypeError(`streamDelayMs must be a number of ms ≥ 0, got ${String(options.streamDelayMs)}`);
+  if (!Number.isFinite(streamDelayMs) || streamDelayMs < 0 || streamDelayMs > MAX_STREAM_DELAY_MS) {
+    throw new TypeError(
+      `streamDelayMs must be a number of ms from 0 to ${MAX_STREAM_DELAY_MS}, got ${String(options.streamDelayMs)}`,
+    );
   }
   const webhook = options.webhooks?.chataibot;
   if (webhook) {
@@ -162,12 +170,18 @@ async function startOne(
       onExchange: api === "chataibot" ? callbacks?.onExchange : undefined,
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "EADDRINUSE") {
       throw new PortInUseError(
         `${api}: port ${port} on ${host} is already in use; choose another port (0 picks a free one)`,
       );
     }
-    throw new Error(`${api}: port ${port} on ${host} cannot be bound: ${(error as Error).message}`);
+    // Only a refused bind is a port problem; anything else (e.g. a file the front reads) is named
+    // as it is, so the user is not sent looking at ports.
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") {
+      throw new Error(`${api}: port ${port} on ${host} cannot be bound: ${message}`);
+    }
+    throw new Error(`${api}: the mock cannot start: ${message}`);
   }
   let prism: PrismProcess;
   try {

@@ -1,10 +1,11 @@
 // The mocks as a user's tests meet them: lists that page and end, streams that stream, errors on
 // request through the helpers, and Prism still validating behind the layer.
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaacClient } from "../caac/index.js";
 import { APIConnectionTimeoutError, BadRequestError, NotFoundError, RateLimitError } from "../core/index.js";
 import { createFifthElementClient, MalformedStreamError } from "../fifthelement/index.js";
-import { type Mocks, STREAM_DELAY_HEADER, startMocks } from "./index.js";
+import { MAX_STREAM_DELAY_MS, type Mocks, STREAM_DELAY_HEADER, startMocks } from "./index.js";
 
 const STREAM_DELAY_MS = 40;
 let mocks: Mocks;
@@ -131,16 +132,31 @@ describe("Fifth Element streams stream", () => {
     expect(chunks.join("")).toMatch(/^We're open/);
   });
 
-  it(`${STREAM_DELAY_HEADER} that is not a whole number is answered 400, naming the header`, async () => {
-    const response = await fetch(`${mocks.urls.fifthelement}/chat/x`, {
-      method: "POST",
-      headers: { authorization: "Bearer t", "content-type": "application/json", [STREAM_DELAY_HEADER]: "-1" },
-      body: JSON.stringify({ message: "Hi", stream: true }),
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
-      detail: `fifthelement mock: ${STREAM_DELAY_HEADER} must be a whole number of ms ≥ 0`,
-    });
+  it.each(["-1", "1.5", "2147483648", String(MAX_STREAM_DELAY_MS + 1)])(
+    `${STREAM_DELAY_HEADER}: %s is answered 400, naming the header and the limit`,
+    async (value) => {
+      const response = await fetch(`${mocks.urls.fifthelement}/chat/x`, {
+        method: "POST",
+        headers: {
+          authorization: "Bearer t",
+          "content-type": "application/json",
+          [STREAM_DELAY_HEADER]: value,
+        },
+        body: JSON.stringify({ message: "Hi", stream: true }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        detail: `fifthelement mock: ${STREAM_DELAY_HEADER} must be a whole number of ms from 0 to ${MAX_STREAM_DELAY_MS}; got "${value}"`,
+      });
+    },
+  );
+
+  it("streamDelayMs over the limit is refused before any mock starts", async () => {
+    await expect(
+      startMocks({ apis: ["fifthelement"], ports: { fifthelement: 0 }, streamDelayMs: 2 ** 31 }),
+    ).rejects.toThrow(
+      `streamDelayMs must be a number of ms from 0 to ${MAX_STREAM_DELAY_MS}, got 2147483648`,
+    );
   });
 
   it("Prefer example=truncated ends without [DONE]: MalformedStreamError", async () => {
@@ -195,5 +211,17 @@ describe("Fifth Element streams stream", () => {
     await expect(
       fifth().chat("support-agent", { message: "Hi" }, { headers: { Prefer: "code=404" } }),
     ).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe("requests the front cannot parse", () => {
+  it("a request target that is not a URL path (GET //[) is answered 400, not 502", async () => {
+    const { hostname, port } = new URL(mocks.urls.caac ?? "");
+    const socket = connect(Number(port), hostname);
+    socket.write("GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let reply = "";
+    for await (const chunk of socket) reply += String(chunk);
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('caac mock: the request target \\"//[\\" is not a valid URL path');
   });
 });

@@ -21,6 +21,13 @@ import { findRoute, type MockRoute, routesOf } from "./spec-routes.js";
 /** Default pause between two events of a mocked stream, in ms. */
 export const DEFAULT_STREAM_DELAY_MS = 20;
 
+/**
+ * Longest pause between two stream events, in ms, for the option and the header alike: a mock
+ * stream slower than a minute tests nothing a shorter one does not, and Node's timers turn any
+ * delay over 2^31-1 ms into 1 ms, which would silently remove the pause.
+ */
+export const MAX_STREAM_DELAY_MS = 60_000;
+
 /** Request header that overrides the pause between stream events for one request, in ms. */
 export const STREAM_DELAY_HEADER = "x-mock-stream-delay-ms";
 
@@ -76,17 +83,27 @@ export async function startMockFront(options: MockFrontOptions): Promise<MockFro
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!upstream) return problem(res, 503, `${options.api} mock: Prism is still starting`);
-    const url = new URL(req.url ?? "/", "http://mock.invalid");
+    const url = URL.parse(req.url ?? "/", "http://mock.invalid");
+    if (!url) {
+      return problem(
+        res,
+        400,
+        `${options.api} mock: the request target ${JSON.stringify(req.url)} is not a valid URL path`,
+      );
+    }
     const requestBody = await readBody(req);
     if (requestBody === undefined) {
       return problem(res, 413, `${options.api} mock: request body over ${MAX_REQUEST_BYTES} bytes`);
     }
     const delayHeader = req.headers[STREAM_DELAY_HEADER];
-    if (delayHeader !== undefined && !/^\d+$/.test(String(delayHeader))) {
+    if (
+      delayHeader !== undefined &&
+      !(/^\d+$/.test(String(delayHeader)) && Number(delayHeader) <= MAX_STREAM_DELAY_MS)
+    ) {
       return problem(
         res,
         400,
-        `${options.api} mock: ${STREAM_DELAY_HEADER} must be a whole number of ms ≥ 0`,
+        `${options.api} mock: ${STREAM_DELAY_HEADER} must be a whole number of ms from 0 to ${MAX_STREAM_DELAY_MS}; got ${JSON.stringify(String(delayHeader))}`,
       );
     }
     const delayMs = delayHeader === undefined ? defaultDelayMs : Number(delayHeader);

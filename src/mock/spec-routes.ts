@@ -1,6 +1,6 @@
 // What the layer in front of Prism needs to know of a spec: which operation a request addresses,
 // and the named examples of its responses with the `x-mock-*` extensions that say when a mock
-// serves them. Read from generated/<api>.bundle.json (dereferenced, shipped with the package), so
+// serves them. Read from generated/<api>.bundle.json (dereferenced; package.json `files` ships it), so
 // nothing here restates a spec.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,8 +1,8 @@
 // The packed tarball as a user installs it: what it ships, that publint and attw find nothing, and
 // that every public subpath type-checks with TypeScript's defaults (skipLibCheck off) under each
 // module resolution and lib a user may have.
-import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -73,11 +73,68 @@ describe.skipIf(consumerUnavailable)("the packed tarball", () => {
       .map((entry) => `specs/${entry.name}/openapi.yaml`);
     expect(files.filter((path) => path.startsWith("specs/")).sort()).toEqual(specs.sort());
     expect(files.filter((path) => path.endsWith(".yaml") && !path.startsWith("specs/"))).toEqual([]);
-    // Only the agent runtime reads a spec at run time, as the compiled module of its bundle.
-    expect(files.filter((path) => /bundle\.(js|json)$/.test(path))).toEqual([
-      "dist/generated/caac-agent.bundle.js",
-    ]);
+    // At run time the agent runtime reads its spec as the compiled module of its bundle, and the
+    // mocks read every spec's dereferenced bundle (the routes and examples they choose from).
+    const bundles = readdirSync(join(repoRoot, "specs"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `generated/${entry.name}.bundle.json`);
+    expect(files.filter((path) => /bundle\.(js|json)$/.test(path)).sort()).toEqual(
+      ["dist/generated/caac-agent.bundle.js", ...bundles].sort(),
+    );
   });
+
+  it("`chat-agent-apis mock cavuer` starts from the installed package and answers 200", async () => {
+    // The user installs Prism next to the package; link the repository's pinned copy instead of
+    // downloading it (Node resolves its dependencies from where the link points).
+    mkdirSync(join(project.dir, "node_modules/@stoplight"), { recursive: true });
+    symlinkSync(
+      join(repoRoot, "node_modules/@stoplight/prism-cli"),
+      join(project.dir, "node_modules/@stoplight/prism-cli"),
+      "dir",
+    );
+    const child = spawn(
+      join(project.dir, "node_modules/.bin/chat-agent-apis"),
+      ["mock", "cavuer", "--port", "cavuer=0"],
+      { cwd: project.dir, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`mock not ready within 60 s:\n${output}`)), 60_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /cavuer\s+(http:\/\/127\.0\.0\.1:\d+)[\s\S]*mock: ready/.exec(output);
+          if (found?.[1]) {
+            clearTimeout(timer);
+            resolve(found[1]);
+          }
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+        child.once("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`mock exited with ${code}:\n${output}`));
+        });
+      });
+      const response = await fetch(`${url}/custom/demo-channel/send`, {
+        method: "POST",
+        headers: { "x-cavuer-api-key": "test", "content-type": "application/json" },
+        body: JSON.stringify({
+          chatId: "chat-1",
+          content: { text: "Hi" },
+          chatType: "user",
+          chatName: "Support",
+        }),
+      });
+      expect(response.status, await response.clone().text()).toBe(200);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGINT");
+        await exited;
+      }
+    }
+  }, 90_000);
 
   it("passes publint --strict", async () => {
     const installed = join(project.dir, "node_modules/chat-agent-apis");

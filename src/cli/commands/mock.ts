@@ -5,19 +5,30 @@ import {
   DEFAULT_MOCK_PORTS,
   DEFAULT_STREAM_DELAY_MS,
   isMockApi,
+  MAX_STREAM_DELAY_MS,
   MOCK_APIS,
   type MockApi,
   type StartMocksOptions,
   startMocks,
 } from "../../mock/index.js";
-import { EXIT_CODES_HELP, parseHost, parsePort, UsageError, withUsageErrors } from "../args.js";
+import {
+  EXIT_CODES_HELP,
+  parseDuration,
+  parseHost,
+  parsePort,
+  UsageError,
+  withUsageErrors,
+} from "../args.js";
 import { waitForStopSignal } from "../stop-signal.js";
 
 /** Where `--webhook chataibot=<url>` takes its token from (a flag would show in process lists). */
 export const WEBHOOK_TOKEN_ENV = "CHATAIBOT_WEBHOOK_TOKEN";
 
+/** The API column's width in the help and the start-up table: the longest name, plus a space. */
+const API_COLUMN = Math.max(...MOCK_APIS.map((api) => api.length)) + 1;
+
 export const usage = `usage: chat-agent-apis mock [api …] [--port api=N …] [--host address] [--verbose]
-                           [--stream-delay ms] [--webhook chataibot=<url>]
+                           [--stream-delay duration] [--webhook chataibot=<url>]
 
 Starts a Prism mock server per vendor spec (all of them by default), answering every operation
 with the spec's examples and validating each request (violations are reported in the
@@ -26,14 +37,15 @@ printed root URL. Stops every mock on Ctrl+C (SIGINT) or SIGTERM, and the mocks 
 themselves when this command dies in any other way (even SIGKILL).
 
 apis and default ports:
-${MOCK_APIS.map((api) => `  ${api.padEnd(14)} ${DEFAULT_MOCK_PORTS[api]}`).join("\n")}
+${MOCK_APIS.map((api) => `  ${api.padEnd(API_COLUMN)} ${DEFAULT_MOCK_PORTS[api]}`).join("\n")}
 
 options:
   --port <api>=<n>   listen on port n for that API (repeatable; 0 picks a free port)
   --host <address>   interface to bind (default 127.0.0.1, this machine only)
   --verbose          print Prism's request log, each line prefixed with its API
-  --stream-delay <ms>
-                     pause between two events of a mocked stream (default ${DEFAULT_STREAM_DELAY_MS})
+  --stream-delay <duration>
+                     pause between two events of a mocked stream, such as 50ms or 1s (a bare
+                     number is seconds; 0 for none; at most ${MAX_STREAM_DELAY_MS / 1000}s; default ${DEFAULT_STREAM_DELAY_MS}ms)
   --webhook chataibot=<url>
                      the ChatAIBot mock calls <url> back: a handshake at start, then a bot
                      reply event after each conversation start and visitor message; the
@@ -80,10 +92,7 @@ async function serve(args: string[]): Promise<number> {
   }
 
   const streamDelay = values["stream-delay"];
-  if (streamDelay !== undefined && !/^\d+$/.test(streamDelay)) {
-    throw new UsageError(`--stream-delay must be a whole number of ms ≥ 0; got "${streamDelay}"`);
-  }
-  const streamDelayMs = streamDelay === undefined ? undefined : Number(streamDelay);
+  const streamDelayMs = streamDelay === undefined ? undefined : parseStreamDelay(streamDelay);
   const webhooks: NonNullable<StartMocksOptions["webhooks"]> = {};
   for (const spec of values.webhook ?? []) {
     const url = /^chataibot=(.+)$/.exec(spec)?.[1];
@@ -101,12 +110,26 @@ async function serve(args: string[]): Promise<number> {
     stderr.write(`mock: ${(error as Error).message}\n`);
     return 1;
   }
-  const rows = apis.map((api) => `  ${api.padEnd(14)} ${mocks.urls[api]}`);
-  stdout.write(
-    ["", "  API            URL", ...rows, "", "mock: ready. Press Ctrl+C to stop.", ""].join("\n"),
-  );
+  const rows = apis.map((api) => `  ${api.padEnd(API_COLUMN)} ${mocks.urls[api]}`);
+  const heading = `  ${"API".padEnd(API_COLUMN)} URL`;
+  stdout.write(["", heading, ...rows, "", "mock: ready. Press Ctrl+C to stop.", ""].join("\n"));
   const signal = await waitForStopSignal();
   await mocks.stop();
   stdout.write(`mock: stopped (${signal})\n`);
   return 0;
+}
+
+/**
+ * `--stream-delay` as ms: a duration like every other flag's, except that 0 (in any unit) is
+ * allowed, because an unpaced stream is what a fast test wants; capped like the mocks' option.
+ */
+function parseStreamDelay(value: string): number {
+  if (/^\s*0*(\.0*)?\s*(ms|s|m)?\s*$/.test(value) && /\d/.test(value)) return 0;
+  const ms = parseDuration(value, "--stream-delay");
+  if (ms > MAX_STREAM_DELAY_MS) {
+    throw new UsageError(
+      `--stream-delay must be at most ${MAX_STREAM_DELAY_MS / 1000}s (${MAX_STREAM_DELAY_MS}ms); got ${JSON.stringify(value)}`,
+    );
+  }
+  return ms;
 }
