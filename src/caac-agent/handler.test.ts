@@ -436,6 +436,10 @@ describe("createAgentHandler", () => {
     );
     expect(() => createAgentHandler({ tokens: [TOKEN, "abc"], agent: echo })).toThrow(/token 2 has 3/);
     expect(() => createAgentHandler({ token: "has a space inside", agent: echo })).toThrow(/whitespace/);
+    expect(() => createAgentHandler({ token: `${TOKEN}\n`, agent: echo })).toThrow(
+      /`token`: token 1 contains whitespace at its start or end/,
+    );
+    expect(() => createAgentHandler({ tokens: [TOKEN, "abc"], agent: echo })).toThrow(/`tokens`/);
     try {
       createAgentHandler({ token: "short-tok", agent: echo });
     } catch (error) {

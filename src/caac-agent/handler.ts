@@ -123,7 +123,10 @@ const defaultLogger: Logger = {
 
 function resolveOptions(options: AgentHandlerOptions): Runtime {
   const tokens = options.tokens ?? (options.token === undefined ? [] : [options.token]);
-  const checkToken = createTokenChecker(tokens);
+  const checkToken = createTokenChecker(tokens, {
+    factory: "createAgentHandler",
+    option: options.tokens === undefined ? "token" : "tokens",
+  });
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {

@@ -335,6 +335,33 @@ describe("requests that are not deliveries", () => {
     expect(() => createChatAIBotWebhookHandler({ token, onEvent, maxWaitMs: -1 })).toThrow(/maxWaitMs/);
     expect(() => createChatAIBotWebhookHandler({ token, onEvent, maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
   });
+
+  it("refuses the tokens createAgentHandler refuses, naming the option and the rule but never the token", () => {
+    const onEvent = () => {};
+    const refused: [string, RegExp][] = [
+      [` ${token} `, /`token`.*whitespace/],
+      [`${token}\n`, /`token`.*whitespace/],
+      ["   ", /`token`.*at least 12 characters/],
+      ["0", /`token`.*at least 12 characters/],
+      ["x".repeat(11), /`token`.*at least 12 characters/],
+    ];
+    for (const [bad, rule] of refused) {
+      let thrown: unknown;
+      try {
+        createChatAIBotWebhookHandler({ token: bad, onEvent });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(bad)).toBeInstanceOf(TypeError);
+      expect(String(thrown)).toMatch(/^TypeError: createChatAIBotWebhookHandler: /);
+      expect(String(thrown)).toMatch(rule);
+      if (bad.trim().length > 1) expect(String(thrown)).not.toContain(bad.trim());
+    }
+    expect(() => createChatAIBotWebhookHandler({ token: 42 as never, onEvent })).toThrow(
+      /`token`: every token must be a string/,
+    );
+    expect(() => createChatAIBotWebhookHandler({ token: "x".repeat(12), onEvent })).not.toThrow();
+  });
 });
 
 describe("hostile input", () => {
@@ -377,6 +404,7 @@ describe("portability", () => {
     const files = [
       "src/chataibot/webhook.ts",
       "src/caac-agent/body.ts",
+      "src/core/token-rules.ts",
       "generated/chataibot-webhook.validators.ts",
     ];
     for (const file of files) {

@@ -11,6 +11,7 @@
 import type { components } from "../../generated/chataibot-webhook.js";
 import { payloadValidators } from "../../generated/chataibot-webhook.validators.js";
 import { readBodyBytes } from "../caac-agent/body.js";
+import { assertTokenRules, redactTokens } from "../core/token-rules.js";
 
 type Schemas = components["schemas"];
 export type ConversationCreatePayload = Schemas["ConversationCreatePayload"];
@@ -68,7 +69,10 @@ export interface WebhookRequestContext {
 
 /** Options of {@link createChatAIBotWebhookHandler}. */
 export interface ChatAIBotWebhookOptions {
-  /** The token entered with the webhook URL in the platform's Events settings. */
+  /**
+   * The token entered with the webhook URL in the platform's Events settings: at least 12
+   * characters, no whitespace (the same rules as createAgentHandler's), else the factory throws.
+   */
   token: string;
   /** Receives every event of every delivery, in delivery order; may be async. */
   onEvent(event: ChatAIBotEvent): void | Promise<void>;
@@ -109,9 +113,7 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 /** Creates the ChatAIBot Events webhook endpoint. */
 export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions): ChatAIBotWebhookHandler {
   const { token, onEvent } = options;
-  if (typeof token !== "string" || token.length === 0) {
-    throw new TypeError("createChatAIBotWebhookHandler: `token` must be a non-empty string.");
-  }
+  assertTokenRules([token], { factory: "createChatAIBotWebhookHandler", option: "token" });
   if (typeof onEvent !== "function") {
     throw new TypeError("createChatAIBotWebhookHandler: `onEvent` must be a function.");
   }
@@ -131,7 +133,7 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
   const handshakeReply = options.handshakeReply ?? "json";
   const matches = createTokenMatcher(token);
   // The token is never logged, but an onEvent error might echo it (a dumped request, say).
-  const redact = (text: string) => text.split(token).join("[redacted]");
+  const redact = (text: string) => redactTokens(text, [token]);
 
   async function handle(request: Request, context: WebhookRequestContext | undefined): Promise<Response> {
     if (request.method !== "POST") {
@@ -276,7 +278,7 @@ function createTokenMatcher(token: string): (presented: readonly unknown[]) => b
     let matched = 0;
     for (const candidate of presented) {
       const text = typeof candidate === "string" ? candidate : "";
-      // The token is never empty, so an absent candidate ("") always differs by length.
+      // The token is at least 12 characters, so an absent candidate ("") always differs by length.
       let difference = units.length ^ text.length;
       for (let i = 0; i < text.length; i++) {
         difference |= (units[i % units.length] as number) ^ text.charCodeAt(i);
