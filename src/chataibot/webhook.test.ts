@@ -364,6 +364,74 @@ describe("requests that are not deliveries", () => {
   });
 });
 
+describe("drift logging", () => {
+  it("logs one warning per distinct problem, and a count of the rest, for a delivery of 150,000 null events", async () => {
+    const { handler, events, logger } = setup({ maxWaitMs: 0 });
+    const response = await handler(post(`{"token":"${token}","events":[${Array(150_000).fill("null")}]}`));
+    expect(await response.json()).toEqual({ ok: true, received: 150_000 });
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(logger.warn).toHaveBeenNthCalledWith(1, expect.stringContaining("does not match the spec"), {
+      type: undefined,
+      problems: ["/events/*/event: must be an object"],
+    });
+    expect(logger.warn).toHaveBeenNthCalledWith(2, expect.stringContaining("not logged"), {
+      notLogged: 149_999,
+      maxDistinctWarnings: 100,
+    });
+    // Every event still reaches onEvent, with its own index in its problems.
+    await vi.waitFor(() => expect(events).toHaveLength(150_000));
+    expect(events[149_999]).toMatchObject({
+      typed: false,
+      problems: ["/events/149999/event: must be an object"],
+    });
+  });
+
+  it("logs at most 100 distinct problems per handler, then only a count per delivery", async () => {
+    const { handler, logger } = setup({ maxWaitMs: 0 });
+    // 255 distinct problem lists: every non-empty subset of eight fields, each given the wrong type.
+    const fields = [
+      ["created_at"],
+      ["title"],
+      ["bot_id"],
+      ["assigned_to_user", "email"],
+      ["assigned_to_user", "id"],
+      ["assigned_to_user", "type"],
+      ["channel", "name"],
+      ["channel", "provider"],
+    ];
+    const conversationCreate = (mask: number) => {
+      const payload: Record<string, Record<string, unknown> | unknown[]> = {
+        assigned_to_user: {},
+        channel: {},
+      };
+      fields.forEach(([outer = "", inner], bit) => {
+        if (!(mask & (1 << bit))) return;
+        const parent = payload[outer];
+        if (inner === undefined) payload[outer] = [];
+        else if (parent && !Array.isArray(parent)) parent[inner] = [];
+      });
+      return { event: { type: "conversation_create", payload } };
+    };
+    const entries = Array.from({ length: 255 }, (_, n) => conversationCreate(n + 1));
+    expect((await handler(post(delivery(...entries)))).status).toBe(200);
+    const distinct = logger.warn.mock.calls.filter(([message]) => String(message).includes("does not match"));
+    expect(distinct.length).toBeGreaterThan(50);
+    expect(distinct.length).toBeLessThanOrEqual(100);
+    expect(logger.warn).toHaveBeenLastCalledWith(expect.stringContaining("not logged"), {
+      notLogged: 255 - distinct.length,
+      maxDistinctWarnings: 100,
+    });
+    logger.warn.mockClear();
+    // A later delivery whose problems were never seen: the cap is reached, so only its count is logged.
+    expect((await handler(post(delivery({ event: { type: 7 } }, "again")))).status).toBe(200);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("not logged"), {
+      notLogged: 2,
+      maxDistinctWarnings: 100,
+    });
+  });
+});
+
 describe("hostile input", () => {
   it("answers any JSON body with a documented status, never 500, and never leaks the token", async () => {
     const { handler } = setup({ maxWaitMs: 0 });

@@ -76,7 +76,10 @@ export interface ChatAIBotWebhookOptions {
   token: string;
   /** Receives every event of every delivery, in delivery order; may be async. */
   onEvent(event: ChatAIBotEvent): void | Promise<void>;
-  /** Receives drift warnings and `onEvent` failures. Default: `console`. */
+  /**
+   * Receives drift warnings (at most 100 distinct ones per handler, then a count per delivery) and
+   * `onEvent` failures. Default: `console`.
+   */
   logger?: WebhookLogger | undefined;
   /**
    * How long a delivery's answer waits for `onEvent` before answering 200 anyway, in ms; the
@@ -97,6 +100,12 @@ export type ChatAIBotWebhookHandler = (
 
 export const DEFAULT_WEBHOOK_MAX_WAIT_MS = 1_000;
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * At most this many distinct drift warnings (event type and problems, array indices folded) are
+ * logged per handler; the rest of each delivery is summed up in one line, so that a drifting
+ * platform or a hostile delivery cannot flood the log.
+ */
+export const MAX_WEBHOOK_DRIFT_WARNINGS = 100;
 
 const PROBLEM = "application/problem+json";
 const TITLES: Record<number, string> = {
@@ -134,6 +143,8 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
   const matches = createTokenMatcher(token);
   // The token is never logged, but an onEvent error might echo it (a dumped request, say).
   const redact = (text: string) => redactTokens(text, [token]);
+  /** The drift warnings already logged, by type and problems with indices folded. */
+  const driftLogged = new Set<string>();
 
   async function handle(request: Request, context: WebhookRequestContext | undefined): Promise<Response> {
     if (request.method !== "POST") {
@@ -186,18 +197,39 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
     }
 
     const events = record.events.map((entry, index) => readEvent(entry, index));
-    for (const event of events) {
-      if (!event.typed && event.problems.length > 0) {
-        logger.warn("chataibot-webhook: an event does not match the spec; passed to onEvent as untyped", {
-          type: event.type,
-          problems: event.problems,
-        });
-      }
-    }
+    reportDrift(events);
     const work = deliver(events);
     context?.waitUntil?.(work);
     await settledOrTimeout(work, maxWaitMs);
     return Response.json({ ok: true, received: events.length }, { status: 200 });
+  }
+
+  /**
+   * Logs each distinct drift once, up to {@link MAX_WEBHOOK_DRIFT_WARNINGS} per handler, and the
+   * number of drifting events of this delivery that were not logged (repeats and those past the cap).
+   */
+  function reportDrift(events: readonly ChatAIBotEvent[]): void {
+    let notLogged = 0;
+    for (const event of events) {
+      if (event.typed || event.problems.length === 0) continue;
+      const problems = event.problems.map((problem) => problem.replace(/^\/events\/\d+/, "/events/*"));
+      const key = JSON.stringify([event.type, problems]);
+      if (driftLogged.has(key) || driftLogged.size >= MAX_WEBHOOK_DRIFT_WARNINGS) {
+        notLogged++;
+        continue;
+      }
+      driftLogged.add(key);
+      logger.warn("chataibot-webhook: an event does not match the spec; passed to onEvent as untyped", {
+        type: event.type,
+        problems,
+      });
+    }
+    if (notLogged > 0) {
+      logger.warn(
+        "chataibot-webhook: more events of this delivery do not match the spec (not logged: already reported, or past the cap of distinct warnings)",
+        { notLogged, maxDistinctWarnings: MAX_WEBHOOK_DRIFT_WARNINGS },
+      );
+    }
   }
 
   /** Runs onEvent for each event in order; a failure is logged and the next event still runs. */
