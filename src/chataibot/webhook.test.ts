@@ -307,6 +307,24 @@ describe("requests that are not deliveries", () => {
     expect(JSON.parse(text).detail).toMatch(/^The body is not valid JSON/);
   });
 
+  it("never echoes the token as a method or content type, and caps what it quotes", async () => {
+    const { handler } = setup();
+    const asMethod = new Request(url, { method: token });
+    const asType = post(delivery(), { "content-type": `text/${token}` });
+    const long = post(delivery(), { "content-type": `text/${"x".repeat(300)}` });
+    for (const [request, status] of [
+      [asMethod, 405],
+      [asType, 415],
+      [long, 415],
+    ] as const) {
+      const response = await handler(request);
+      expect(response.status).toBe(status);
+      const { detail } = (await response.json()) as { detail: string };
+      expect(detail).not.toContain(token);
+      expect(detail.length).toBeLessThan(120);
+    }
+  });
+
   it("answers a body over maxBodyBytes with 413, by Content-Length or while streaming", async () => {
     const { handler } = setup({ maxBodyBytes: 64 });
     const big = JSON.stringify({ token, padding: "x".repeat(100) });

@@ -116,6 +116,8 @@ const TITLES: Record<number, string> = {
   415: "Unsupported Media Type",
   500: "Internal Server Error",
 };
+/** The longest piece of the request a problem quotes, after redaction. */
+const MAX_QUOTED = 40;
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -143,17 +145,27 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
   const matches = createTokenMatcher(token);
   // The token is never logged, but an onEvent error might echo it (a dumped request, say).
   const redact = (text: string) => redactTokens(text, [token]);
+  // What a problem quotes of the request (its method, its content type): redacted, then capped.
+  const quote = (text: string) => {
+    const redacted = redact(text);
+    return redacted.length > MAX_QUOTED ? `${redacted.slice(0, MAX_QUOTED - 1)}…` : redacted;
+  };
   /** The drift warnings already logged, by type and problems with indices folded. */
   const driftLogged = new Set<string>();
 
   async function handle(request: Request, context: WebhookRequestContext | undefined): Promise<Response> {
     if (request.method !== "POST") {
-      return problem(405, `Use POST; this endpoint does not answer ${request.method}.`, { allow: "POST" });
+      return problem(405, `Use POST; this endpoint does not answer ${quote(request.method)}.`, {
+        allow: "POST",
+      });
     }
     const contentType = request.headers.get("content-type");
     // An absent Content-Type is read as JSON (the platform's is not documented); a different one is refused.
     if (contentType !== null && !JSON_MEDIA.test(contentType)) {
-      return problem(415, `Send the events as application/json, not ${contentType.split(";")[0]}.`);
+      return problem(
+        415,
+        `Send the events as application/json, not ${quote(contentType.split(";")[0] ?? "")}.`,
+      );
     }
     const declared = Number(request.headers.get("content-length") ?? Number.NaN);
     if (declared > maxBodyBytes) return tooLarge(maxBodyBytes);
