@@ -179,6 +179,7 @@ describe("createAgentHandler", () => {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const body = await read(response);
     expect(body.detail).toMatch(/not valid JSON/);
+    expect(body.errors).toEqual([{ field: "", message: expect.stringMatching(/^is not valid JSON/) }]);
   });
 
   it("answers 400 naming the first bad field for schema violations (validation stops there)", async () => {
@@ -430,12 +431,62 @@ describe("createAgentHandler", () => {
     });
   });
 
+  describe("never echoes a configured token in a reply body", () => {
+    // A rotation list; the third needs JSON escaping, so a quoted echo would carry it escaped.
+    const tokens = [TOKEN, "rotated-token-0a1b2c3d", 'quote"and\\back-slash'];
+    const echoes: [string, (token: string) => Request, readonly string[]][] = [
+      ["version", (token) => caacRequest({ ...seedBody, version: token }), tokens],
+      [
+        "version after 300 characters",
+        (token) => caacRequest({ ...seedBody, version: `${"v".repeat(300)}${token}` }),
+        tokens,
+      ],
+      ["version as an object", (token) => caacRequest({ ...seedBody, version: { token } }), tokens],
+      ["a body that is the bare token", (token) => caacRequest(undefined, { raw: token }), tokens],
+      [
+        "an unquoted token in the JSON",
+        (token) => caacRequest(undefined, { raw: `{"a":"b","version": ${token}}` }),
+        tokens,
+      ],
+      // Only the tokens an HTTP method can be.
+      [
+        "the method",
+        (token) => caacRequest(undefined, { method: token }),
+        tokens.filter((token) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(token)),
+      ],
+    ];
+    for (const [field, request, echoed] of echoes) {
+      it.each(echoed)(`in ${field}: %s`, async (token) => {
+        const { handler, logs } = setup({ tokens });
+        const response = await handler(request(token));
+        expect([400, 405]).toContain(response.status);
+        const text = await response.text();
+        // The body as sent, and its strings decoded (a quoted value is JSON inside JSON).
+        const decoded = JSON.stringify(Object.values(JSON.parse(text) as object).flat(2));
+        const { detail } = JSON.parse(text) as { detail: string };
+        for (const seen of [text, decoded, detail]) {
+          expect(seen).not.toContain(token);
+          expect(seen).not.toContain(JSON.stringify(token).slice(1, -1));
+          // Nor a recognisable piece of it, as an engine's quoted excerpt of the body would give.
+          expect(seen).not.toContain(token.slice(0, 8));
+        }
+        // A quoted value is capped: the reply stays small whatever was sent.
+        expect(detail.length).toBeLessThan(200);
+        expect(logs.join("\n")).not.toContain(token);
+      });
+    }
+  });
+
   it("refuses tokens too short to redact safely, naming the minimum but not the token", () => {
     expect(() => createAgentHandler({ token: "short-tok", agent: echo })).toThrow(
       /at least 12 characters.*token 1 has 9/,
     );
     expect(() => createAgentHandler({ tokens: [TOKEN, "abc"], agent: echo })).toThrow(/token 2 has 3/);
     expect(() => createAgentHandler({ token: "has a space inside", agent: echo })).toThrow(/whitespace/);
+    expect(() => createAgentHandler({ token: `${TOKEN}\n`, agent: echo })).toThrow(
+      /`token`: token 1 contains whitespace at its start or end/,
+    );
+    expect(() => createAgentHandler({ tokens: [TOKEN, "abc"], agent: echo })).toThrow(/`tokens`/);
     try {
       createAgentHandler({ token: "short-tok", agent: echo });
     } catch (error) {

@@ -71,6 +71,8 @@ type Runtime = {
   agent: Agent;
   checkToken: TokenChecker;
   tokens: readonly string[];
+  /** The tokens and, where it differs, each one as it reads inside a JSON string: what reply bodies must not carry. */
+  replySecrets: readonly string[];
   deadlineMs: number;
   maxBodyBytes: number;
   fallback: AgentHandlerOptions["fallback"];
@@ -93,6 +95,24 @@ const MAX_TEXT = 200;
 /** `text` cut to {@link MAX_TEXT} characters. Redact before clipping, never after. */
 function clip(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+/**
+ * A value of the caller's quoted in a reply (an unsupported version, an unknown method) is cut to
+ * this many characters, after redaction: enough to recognise it, too short to mirror a body.
+ */
+const MAX_QUOTED = 40;
+
+/** `value` as JSON (or text), tokens redacted, then cut to {@link MAX_QUOTED} characters. */
+function quote(runtime: Runtime, value: unknown, asJson = true): string {
+  let text: string;
+  try {
+    text = asJson ? (JSON.stringify(value) ?? String(value)) : String(value);
+  } catch {
+    text = typeof value;
+  }
+  const redacted = redactTokens(text, runtime.replySecrets);
+  return redacted.length > MAX_QUOTED ? `${redacted.slice(0, MAX_QUOTED - 1)}…` : redacted;
 }
 
 /** At most this many distinct drifts are reported per handler: a drifting vendor must not flood the log. */
@@ -123,7 +143,10 @@ const defaultLogger: Logger = {
 
 function resolveOptions(options: AgentHandlerOptions): Runtime {
   const tokens = options.tokens ?? (options.token === undefined ? [] : [options.token]);
-  const checkToken = createTokenChecker(tokens);
+  const checkToken = createTokenChecker(tokens, {
+    factory: "createAgentHandler",
+    option: options.tokens === undefined ? "token" : "tokens",
+  });
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
@@ -138,6 +161,7 @@ function resolveOptions(options: AgentHandlerOptions): Runtime {
     agent: options.agent,
     checkToken,
     tokens,
+    replySecrets: [...new Set(tokens.flatMap((token) => [token, JSON.stringify(token).slice(1, -1)]))],
     deadlineMs,
     maxBodyBytes,
     fallback: options.fallback,
@@ -164,7 +188,7 @@ function checkHeaders(runtime: Runtime, input: RequestInput): Reply | Promise<Re
       reject(runtime, started, {
         status: 405,
         reason: "method",
-        detail: `Use POST; this endpoint does not answer ${input.method}.`,
+        detail: `Use POST; this endpoint does not answer ${quote(runtime, input.method, false)}.`,
         headers: { allow: "POST" },
       }),
     );
@@ -234,7 +258,7 @@ function checkBody(
       status: 400,
       reason: "not_json",
       detail: "The body is not valid JSON.",
-      errors: [{ field: "", message: clip(describe(error)) }],
+      errors: [{ field: "", message: jsonSyntaxError(error) }],
     });
   }
   const conversationId =
@@ -244,16 +268,17 @@ function checkBody(
     return reject(runtime, started, {
       status: 400,
       reason: "version",
-      detail: `Unsupported version ${clip(JSON.stringify(body.version) ?? "")}; supported versions: ${supported}.`,
+      detail: `Unsupported version ${quote(runtime, body.version)}; supported versions: ${supported}.`,
       errors: [{ field: "/version", message: `must be one of: ${supported}` }],
       conversationId,
     });
   }
   if (!validateRequest(body)) {
     const errors = fieldErrors(validateRequest.errors);
+    // Redacted before clipping, so that no token is cut into a piece redaction cannot find.
     const listed = errors.slice(0, MAX_LISTED_ERRORS).map((error) => ({
-      field: clip(error.field),
-      message: clip(error.message),
+      field: clip(redactTokens(error.field, runtime.replySecrets)),
+      message: clip(redactTokens(error.message, runtime.replySecrets)),
     }));
     const more = errors.length - listed.length;
     const summary = listed.map((e) => `${e.field || "(body)"} ${e.message}`).join("; ");
@@ -366,9 +391,18 @@ type Rejection = {
   conversationId?: number | undefined;
 };
 
-/** A problem reply, and its access-log line (`info`): status, reason, conversation id when known, duration. */
+/**
+ * A problem reply, and its access-log line (`info`): status, reason, conversation id when known,
+ * duration. Every text of the problem is redacted here, whatever built it, so that no configured
+ * token comes back in a body.
+ */
 function reject(runtime: Runtime, started: number, rejection: Rejection): Reply {
-  const { status, reason, detail, errors, headers, conversationId } = rejection;
+  const { status, reason, headers, conversationId } = rejection;
+  const detail = redactTokens(rejection.detail, runtime.replySecrets);
+  const errors = rejection.errors?.map(({ field, message }) => ({
+    field: clip(redactTokens(field, runtime.replySecrets)),
+    message: clip(redactTokens(message, runtime.replySecrets)),
+  }));
   runtime.logger.info?.("caac-agent: rejected the request", {
     status,
     reason,
@@ -468,6 +502,20 @@ function describe(error: unknown): string {
   } catch {
     return "(a value that throws when described)";
   }
+}
+
+/**
+ * What a JSON syntax error says, without the engine's excerpt of the body: V8 quotes ten
+ * characters around the error (`"test-token"...`), a piece of a token that no redaction can find.
+ * Kept: the position, when the engine gives it, and the unexpected character.
+ */
+function jsonSyntaxError(error: unknown): string {
+  const message = describe(error);
+  const position = /position (\d+)/.exec(message)?.[1];
+  const unexpected = /Unexpected token '(.)'/u.exec(message)?.[1];
+  const where = position === undefined ? "" : ` at position ${position}`;
+  const what = unexpected === undefined ? "" : ` (unexpected ${JSON.stringify(unexpected)})`;
+  return `is not valid JSON${where}${what}`;
 }
 
 /** The reply's type and JSON, uncut: the caller redacts, then clips. */

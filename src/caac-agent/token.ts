@@ -6,11 +6,10 @@
 // is read cyclically, `i % length`, so no branch depends on where it ends). Synchronous and
 // allocation-free per request; no WebCrypto or node:crypto needed.
 
-/**
- * The shortest token accepted. Redaction replaces every occurrence of a token in log text; a token
- * this long (about 71 bits if random alphanumeric) does not turn up in ordinary text by chance.
- */
-export const MIN_TOKEN_LENGTH = 12;
+import { assertTokenRules, type TokenSource } from "../core/token-rules.js";
+
+// The rules and the redaction live in src/core, shared with the ChatAIBot webhook receiver.
+export { MIN_TOKEN_LENGTH, redactTokens } from "../core/token-rules.js";
 
 /** Checks `Authorization` headers against a set of tokens. */
 export type TokenChecker = (authorization: string | null) => boolean;
@@ -18,24 +17,16 @@ export type TokenChecker = (authorization: string | null) => boolean;
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /** Creates a checker for one or more accepted tokens (several during rotation). */
-export function createTokenChecker(tokens: readonly string[]): TokenChecker {
+export function createTokenChecker(
+  tokens: readonly string[],
+  source: TokenSource = { factory: "createAgentHandler" },
+): TokenChecker {
   if (tokens.length === 0) {
-    throw new TypeError("createAgentHandler: at least one token is required (option `token` or `tokens`).");
+    throw new TypeError(
+      `${source.factory}: at least one token is required (option \`token\` or \`tokens\`).`,
+    );
   }
-  tokens.forEach((token, index) => {
-    // Never the token itself in the message: only its position and length.
-    if (token.length < MIN_TOKEN_LENGTH) {
-      throw new TypeError(
-        `createAgentHandler: every token must be at least ${MIN_TOKEN_LENGTH} characters (token ${index + 1} has ${token.length}): ` +
-          "shorter ones cannot be redacted from logs without garbling ordinary text.",
-      );
-    }
-    if (/\s/.test(token)) {
-      throw new TypeError(
-        `createAgentHandler: token ${index + 1} contains whitespace, which no \`Authorization: Bearer\` header can carry.`,
-      );
-    }
-  });
+  assertTokenRules(tokens, source);
   // Code units, encoded once: header values are byte strings (every char < 256), so comparing
   // UTF-16 code units is exactly comparing the strings.
   const expected = tokens.map((token) => {
@@ -59,12 +50,4 @@ export function createTokenChecker(tokens: readonly string[]): TokenChecker {
     }
     return match !== null && matched === 1;
   };
-}
-
-/**
- * Replaces every occurrence of each token in `text` with `[redacted]`. Call it on the whole text,
- * before any truncation: a token cut in half no longer matches.
- */
-export function redactTokens(text: string, tokens: readonly string[]): string {
-  return tokens.reduce((out, token) => out.split(token).join("[redacted]"), text);
 }

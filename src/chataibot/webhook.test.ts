@@ -307,6 +307,24 @@ describe("requests that are not deliveries", () => {
     expect(JSON.parse(text).detail).toMatch(/^The body is not valid JSON/);
   });
 
+  it("never echoes the token as a method or content type, and caps what it quotes", async () => {
+    const { handler } = setup();
+    const asMethod = new Request(url, { method: token });
+    const asType = post(delivery(), { "content-type": `text/${token}` });
+    const long = post(delivery(), { "content-type": `text/${"x".repeat(300)}` });
+    for (const [request, status] of [
+      [asMethod, 405],
+      [asType, 415],
+      [long, 415],
+    ] as const) {
+      const response = await handler(request);
+      expect(response.status).toBe(status);
+      const { detail } = (await response.json()) as { detail: string };
+      expect(detail).not.toContain(token);
+      expect(detail.length).toBeLessThan(120);
+    }
+  });
+
   it("answers a body over maxBodyBytes with 413, by Content-Length or while streaming", async () => {
     const { handler } = setup({ maxBodyBytes: 64 });
     const big = JSON.stringify({ token, padding: "x".repeat(100) });
@@ -334,6 +352,101 @@ describe("requests that are not deliveries", () => {
     expect(() => createChatAIBotWebhookHandler({ token, onEvent: undefined as never })).toThrow(/onEvent/);
     expect(() => createChatAIBotWebhookHandler({ token, onEvent, maxWaitMs: -1 })).toThrow(/maxWaitMs/);
     expect(() => createChatAIBotWebhookHandler({ token, onEvent, maxBodyBytes: 0 })).toThrow(/maxBodyBytes/);
+  });
+
+  it("refuses the tokens createAgentHandler refuses, naming the option and the rule but never the token", () => {
+    const onEvent = () => {};
+    const refused: [string, RegExp][] = [
+      [` ${token} `, /`token`.*whitespace/],
+      [`${token}\n`, /`token`.*whitespace/],
+      ["   ", /`token`.*at least 12 characters/],
+      ["0", /`token`.*at least 12 characters/],
+      ["x".repeat(11), /`token`.*at least 12 characters/],
+    ];
+    for (const [bad, rule] of refused) {
+      let thrown: unknown;
+      try {
+        createChatAIBotWebhookHandler({ token: bad, onEvent });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(bad)).toBeInstanceOf(TypeError);
+      expect(String(thrown)).toMatch(/^TypeError: createChatAIBotWebhookHandler: /);
+      expect(String(thrown)).toMatch(rule);
+      if (bad.trim().length > 1) expect(String(thrown)).not.toContain(bad.trim());
+    }
+    expect(() => createChatAIBotWebhookHandler({ token: 42 as never, onEvent })).toThrow(
+      /`token`: every token must be a string/,
+    );
+    expect(() => createChatAIBotWebhookHandler({ token: "x".repeat(12), onEvent })).not.toThrow();
+  });
+});
+
+describe("drift logging", () => {
+  it("logs one warning per distinct problem, and a count of the rest, for a delivery of 150,000 null events", async () => {
+    const { handler, events, logger } = setup({ maxWaitMs: 0 });
+    const response = await handler(post(`{"token":"${token}","events":[${Array(150_000).fill("null")}]}`));
+    expect(await response.json()).toEqual({ ok: true, received: 150_000 });
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(logger.warn).toHaveBeenNthCalledWith(1, expect.stringContaining("does not match the spec"), {
+      type: undefined,
+      problems: ["/events/*/event: must be an object"],
+    });
+    expect(logger.warn).toHaveBeenNthCalledWith(2, expect.stringContaining("not logged"), {
+      notLogged: 149_999,
+      maxDistinctWarnings: 100,
+    });
+    // Every event still reaches onEvent, with its own index in its problems.
+    await vi.waitFor(() => expect(events).toHaveLength(150_000));
+    expect(events[149_999]).toMatchObject({
+      typed: false,
+      problems: ["/events/149999/event: must be an object"],
+    });
+  });
+
+  it("logs at most 100 distinct problems per handler, then only a count per delivery", async () => {
+    const { handler, logger } = setup({ maxWaitMs: 0 });
+    // 255 distinct problem lists: every non-empty subset of eight fields, each given the wrong type.
+    const fields = [
+      ["created_at"],
+      ["title"],
+      ["bot_id"],
+      ["assigned_to_user", "email"],
+      ["assigned_to_user", "id"],
+      ["assigned_to_user", "type"],
+      ["channel", "name"],
+      ["channel", "provider"],
+    ];
+    const conversationCreate = (mask: number) => {
+      const payload: Record<string, Record<string, unknown> | unknown[]> = {
+        assigned_to_user: {},
+        channel: {},
+      };
+      fields.forEach(([outer = "", inner], bit) => {
+        if (!(mask & (1 << bit))) return;
+        const parent = payload[outer];
+        if (inner === undefined) payload[outer] = [];
+        else if (parent && !Array.isArray(parent)) parent[inner] = [];
+      });
+      return { event: { type: "conversation_create", payload } };
+    };
+    const entries = Array.from({ length: 255 }, (_, n) => conversationCreate(n + 1));
+    expect((await handler(post(delivery(...entries)))).status).toBe(200);
+    const distinct = logger.warn.mock.calls.filter(([message]) => String(message).includes("does not match"));
+    expect(distinct.length).toBeGreaterThan(50);
+    expect(distinct.length).toBeLessThanOrEqual(100);
+    expect(logger.warn).toHaveBeenLastCalledWith(expect.stringContaining("not logged"), {
+      notLogged: 255 - distinct.length,
+      maxDistinctWarnings: 100,
+    });
+    logger.warn.mockClear();
+    // A later delivery whose problems were never seen: the cap is reached, so only its count is logged.
+    expect((await handler(post(delivery({ event: { type: 7 } }, "again")))).status).toBe(200);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining("not logged"), {
+      notLogged: 2,
+      maxDistinctWarnings: 100,
+    });
   });
 });
 
@@ -377,6 +490,7 @@ describe("portability", () => {
     const files = [
       "src/chataibot/webhook.ts",
       "src/caac-agent/body.ts",
+      "src/core/token-rules.ts",
       "generated/chataibot-webhook.validators.ts",
     ];
     for (const file of files) {

@@ -11,6 +11,7 @@
 import type { components } from "../../generated/chataibot-webhook.js";
 import { payloadValidators } from "../../generated/chataibot-webhook.validators.js";
 import { readBodyBytes } from "../caac-agent/body.js";
+import { assertTokenRules, redactTokens } from "../core/token-rules.js";
 
 type Schemas = components["schemas"];
 export type ConversationCreatePayload = Schemas["ConversationCreatePayload"];
@@ -68,11 +69,17 @@ export interface WebhookRequestContext {
 
 /** Options of {@link createChatAIBotWebhookHandler}. */
 export interface ChatAIBotWebhookOptions {
-  /** The token entered with the webhook URL in the platform's Events settings. */
+  /**
+   * The token entered with the webhook URL in the platform's Events settings: at least 12
+   * characters, no whitespace (the same rules as createAgentHandler's), else the factory throws.
+   */
   token: string;
   /** Receives every event of every delivery, in delivery order; may be async. */
   onEvent(event: ChatAIBotEvent): void | Promise<void>;
-  /** Receives drift warnings and `onEvent` failures. Default: `console`. */
+  /**
+   * Receives drift warnings (at most 100 distinct ones per handler, then a count per delivery) and
+   * `onEvent` failures. Default: `console`.
+   */
   logger?: WebhookLogger | undefined;
   /**
    * How long a delivery's answer waits for `onEvent` before answering 200 anyway, in ms; the
@@ -93,6 +100,12 @@ export type ChatAIBotWebhookHandler = (
 
 export const DEFAULT_WEBHOOK_MAX_WAIT_MS = 1_000;
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * At most this many distinct drift warnings (event type and problems, array indices folded) are
+ * logged per handler; the rest of each delivery is summed up in one line, so that a drifting
+ * platform or a hostile delivery cannot flood the log.
+ */
+export const MAX_WEBHOOK_DRIFT_WARNINGS = 100;
 
 const PROBLEM = "application/problem+json";
 const TITLES: Record<number, string> = {
@@ -103,15 +116,15 @@ const TITLES: Record<number, string> = {
   415: "Unsupported Media Type",
   500: "Internal Server Error",
 };
+/** The longest piece of the request a problem quotes, after redaction. */
+const MAX_QUOTED = 40;
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /** Creates the ChatAIBot Events webhook endpoint. */
 export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions): ChatAIBotWebhookHandler {
   const { token, onEvent } = options;
-  if (typeof token !== "string" || token.length === 0) {
-    throw new TypeError("createChatAIBotWebhookHandler: `token` must be a non-empty string.");
-  }
+  assertTokenRules([token], { factory: "createChatAIBotWebhookHandler", option: "token" });
   if (typeof onEvent !== "function") {
     throw new TypeError("createChatAIBotWebhookHandler: `onEvent` must be a function.");
   }
@@ -131,16 +144,28 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
   const handshakeReply = options.handshakeReply ?? "json";
   const matches = createTokenMatcher(token);
   // The token is never logged, but an onEvent error might echo it (a dumped request, say).
-  const redact = (text: string) => text.split(token).join("[redacted]");
+  const redact = (text: string) => redactTokens(text, [token]);
+  // What a problem quotes of the request (its method, its content type): redacted, then capped.
+  const quote = (text: string) => {
+    const redacted = redact(text);
+    return redacted.length > MAX_QUOTED ? `${redacted.slice(0, MAX_QUOTED - 1)}…` : redacted;
+  };
+  /** The drift warnings already logged, by type and problems with indices folded. */
+  const driftLogged = new Set<string>();
 
   async function handle(request: Request, context: WebhookRequestContext | undefined): Promise<Response> {
     if (request.method !== "POST") {
-      return problem(405, `Use POST; this endpoint does not answer ${request.method}.`, { allow: "POST" });
+      return problem(405, `Use POST; this endpoint does not answer ${quote(request.method)}.`, {
+        allow: "POST",
+      });
     }
     const contentType = request.headers.get("content-type");
     // An absent Content-Type is read as JSON (the platform's is not documented); a different one is refused.
     if (contentType !== null && !JSON_MEDIA.test(contentType)) {
-      return problem(415, `Send the events as application/json, not ${contentType.split(";")[0]}.`);
+      return problem(
+        415,
+        `Send the events as application/json, not ${quote(contentType.split(";")[0] ?? "")}.`,
+      );
     }
     const declared = Number(request.headers.get("content-length") ?? Number.NaN);
     if (declared > maxBodyBytes) return tooLarge(maxBodyBytes);
@@ -184,18 +209,39 @@ export function createChatAIBotWebhookHandler(options: ChatAIBotWebhookOptions):
     }
 
     const events = record.events.map((entry, index) => readEvent(entry, index));
-    for (const event of events) {
-      if (!event.typed && event.problems.length > 0) {
-        logger.warn("chataibot-webhook: an event does not match the spec; passed to onEvent as untyped", {
-          type: event.type,
-          problems: event.problems,
-        });
-      }
-    }
+    reportDrift(events);
     const work = deliver(events);
     context?.waitUntil?.(work);
     await settledOrTimeout(work, maxWaitMs);
     return Response.json({ ok: true, received: events.length }, { status: 200 });
+  }
+
+  /**
+   * Logs each distinct drift once, up to {@link MAX_WEBHOOK_DRIFT_WARNINGS} per handler, and the
+   * number of drifting events of this delivery that were not logged (repeats and those past the cap).
+   */
+  function reportDrift(events: readonly ChatAIBotEvent[]): void {
+    let notLogged = 0;
+    for (const event of events) {
+      if (event.typed || event.problems.length === 0) continue;
+      const problems = event.problems.map((problem) => problem.replace(/^\/events\/\d+/, "/events/*"));
+      const key = JSON.stringify([event.type, problems]);
+      if (driftLogged.has(key) || driftLogged.size >= MAX_WEBHOOK_DRIFT_WARNINGS) {
+        notLogged++;
+        continue;
+      }
+      driftLogged.add(key);
+      logger.warn("chataibot-webhook: an event does not match the spec; passed to onEvent as untyped", {
+        type: event.type,
+        problems,
+      });
+    }
+    if (notLogged > 0) {
+      logger.warn(
+        "chataibot-webhook: more events of this delivery do not match the spec (not logged: already reported, or past the cap of distinct warnings)",
+        { notLogged, maxDistinctWarnings: MAX_WEBHOOK_DRIFT_WARNINGS },
+      );
+    }
   }
 
   /** Runs onEvent for each event in order; a failure is logged and the next event still runs. */
@@ -276,7 +322,7 @@ function createTokenMatcher(token: string): (presented: readonly unknown[]) => b
     let matched = 0;
     for (const candidate of presented) {
       const text = typeof candidate === "string" ? candidate : "";
-      // The token is never empty, so an absent candidate ("") always differs by length.
+      // The token is at least 12 characters, so an absent candidate ("") always differs by length.
       let difference = units.length ^ text.length;
       for (let i = 0; i < text.length; i++) {
         difference |= (units[i % units.length] as number) ^ text.charCodeAt(i);
