@@ -88,6 +88,7 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
     "CHATAIBOT_DEFAULT_BASE_URL",
     "DEFAULT_WEBHOOK_MAX_BODY_BYTES",
     "DEFAULT_WEBHOOK_MAX_WAIT_MS",
+    "MAX_WEBHOOK_DRIFT_WARNINGS",
     "createChatAIBotClient",
     "createChatAIBotWebhookHandler",
   ],
@@ -134,6 +135,7 @@ const PUBLIC_EXPORTS: Record<string, string[]> = {
   "chat-agent-apis/mock": [
     "DEFAULT_MOCK_PORTS",
     "DEFAULT_STREAM_DELAY_MS",
+    "MAX_STREAM_DELAY_MS",
     "MOCK_APIS",
     "PortInUseError",
     "STREAM_DELAY_HEADER",
@@ -315,11 +317,11 @@ describe.skipIf(!built)("the built package", () => {
     const script = `
       const { createChatAIBotWebhookHandler } = await import("chat-agent-apis/chataibot");
       const seen = [];
-      const handler = createChatAIBotWebhookHandler({ token: "whk-test", onEvent: (e) => { seen.push([e.typed, e.type]); }, logger: { warn() {}, error() {} } });
+      const handler = createChatAIBotWebhookHandler({ token: "whk-test-token-01", onEvent: (e) => { seen.push([e.typed, e.type]); }, logger: { warn() {}, error() {} } });
       const post = (body) => new Request("http://receiver.test/", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const handshake = await handler(post({ token: "whk-test" }));
+      const handshake = await handler(post({ token: "whk-test-token-01" }));
       const events = [{ event: { type: "message_exchange", payload: { message: { type: "text", data: { body: "hi" } } } } }, { event: { type: "message_exchange", payload: { message: 1 } } }];
-      const delivery = await handler(post({ token: "whk-test", events }));
+      const delivery = await handler(post({ token: "whk-test-token-01", events }));
       console.log(JSON.stringify([handshake.status, await handshake.json(), delivery.status, seen]));`;
     const out = execFileSync(
       process.execPath,
@@ -328,7 +330,7 @@ describe.skipIf(!built)("the built package", () => {
     );
     expect(JSON.parse(out)).toEqual([
       200,
-      { token: "whk-test" },
+      { token: "whk-test-token-01" },
       200,
       [
         [true, "message_exchange"],
