@@ -76,9 +76,15 @@ export class LightRequest {
 
 /** A LightRequest for `input` and `init` when nothing in them needs a real Request to be checked. */
 function plain(input: unknown, init: RequestInit): LightRequest | undefined {
-  if (typeof input !== "string" || !URL.canParse(input)) return undefined;
-  // The URL as a Request would hold it (parsed and serialised: `request.url`).
-  const url = new URL(input).href;
+  if (typeof input !== "string") return undefined;
+  // The URL as a Request would hold it (parsed and serialised: `request.url`); unparsable, the
+  // real Request throws its own error.
+  let url: string;
+  try {
+    url = new URL(input).href;
+  } catch {
+    return undefined;
+  }
   for (const key in init) {
     if (!PLAIN_KEYS.has(key) && init[key as keyof RequestInit] !== undefined) return undefined;
   }
