@@ -20,13 +20,16 @@ export interface AgentRuntimeOptions {
   warmup: number;
   /** Interleaved rounds; each round starts a fresh process per server. */
   rounds: number;
+  /** A checkout of an older commit: its serveAgent is measured too, in the same server file. */
+  baseline?: string | undefined;
 }
 
-const KINDS = ["bare", "agent", "fastify", "hono"] as const;
+const KINDS = ["bare", "agent", "fastify", "hono", "baseline"] as const;
 type Kind = (typeof KINDS)[number];
 const LABEL: Record<Kind, string> = {
   bare: "bare node:http (limit)",
   agent: "serveAgent + createAgentHandler",
+  baseline: "serveAgent + createAgentHandler at the baseline checkout",
   fastify: "Fastify 5 + Ajv",
   hono: "createAgentHandler in Hono on @hono/node-server",
 };
@@ -80,7 +83,10 @@ function perThousand(gc: GcStats, requests: number) {
 }
 
 async function measure(kind: Kind, options: AgentRuntimeOptions): Promise<Run> {
-  const server = await startServerChild("agent-servers", [kind]);
+  const server =
+    kind === "baseline"
+      ? await startServerChild("agent-servers", ["agent"], [], options.baseline)
+      : await startServerChild("agent-servers", [kind]);
   const run = (duration: number) =>
     load({ url: server.url, body, headers, connections: options.connections, duration });
   try {
@@ -102,14 +108,15 @@ async function measure(kind: Kind, options: AgentRuntimeOptions): Promise<Run> {
 }
 
 export async function agentRuntime(options: AgentRuntimeOptions): Promise<Section> {
-  const runs = new Map<Kind, Run[]>(KINDS.map((kind) => [kind, []]));
+  const kinds = KINDS.filter((kind) => kind !== "baseline" || options.baseline !== undefined);
+  const runs = new Map<Kind, Run[]>(kinds.map((kind) => [kind, []]));
   for (let round = 0; round < options.rounds; round++) {
-    for (const kind of rotate(KINDS, round)) runs.get(kind)?.push(await measure(kind, options));
+    for (const kind of rotate(kinds, round)) runs.get(kind)?.push(await measure(kind, options));
   }
   const rows: Row[] = [];
   const notes: string[] = [];
   const of = (kind: Kind) => runs.get(kind) ?? [];
-  for (const kind of KINDS) {
+  for (const kind of kinds) {
     const list = of(kind);
     const pick = (f: (run: Run) => number) => median(list.map(f));
     rows.push({
@@ -185,6 +192,21 @@ export async function agentRuntime(options: AgentRuntimeOptions): Promise<Sectio
     )}×`,
     status: "info",
   });
+  if (options.baseline) {
+    rows.push({
+      metric: "GC pause per 1,000 requests: serveAgent at the baseline checkout ÷ bare node:http",
+      value: `${fmt(
+        perRound("baseline", "bare", (run) => run.gcMsPer1k),
+        2,
+      )}×`,
+      status: "info",
+    });
+    rows.push({
+      metric: "serveAgent ÷ serveAgent at the baseline checkout (req/s)",
+      value: `${fmt(perRound("agent", "baseline"), 2)}×`,
+      status: "info",
+    });
+  }
   rows.push({
     metric: "GC pause per 1,000 requests: Hono path ÷ bare node:http",
     value: `${fmt(

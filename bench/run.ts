@@ -52,7 +52,7 @@ const sections: Section[] = [];
 const steps: [string, () => Promise<Section>][] = [
   ["client overhead", () => clientOverhead(sizes.client)],
   ["streaming", () => streaming(sizes.stream)],
-  ["agent runtime", () => agentRuntime(sizes.agent)],
+  ["agent runtime", () => agentRuntime({ ...sizes.agent, baseline: values.baseline })],
   ["bridge store", () => bridgeStore(sizes.bridge)],
   ["spec tooling", () => tooling({ skip: quick, baseline: values.baseline })],
 ];

@@ -38,11 +38,13 @@ export async function startServerChild(
   args: readonly string[] = [],
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeFlags: readonly string[] = [],
+  /** A checkout of another commit whose src/ and generated/ the server is built from (see compile.ts). */
+  sourceRoot?: string,
 ): Promise<ServerChild> {
   const compiled = import.meta.url.endsWith(".js");
   const file = `${name}${compiled ? ".js" : ".ts"}`;
   const source = fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
-  const entry = compiled ? source : await compiledEntry(source);
+  const entry = compiled && !sourceRoot ? source : await compiledEntry(source, sourceRoot);
   const child: ChildProcess = fork(entry, [...args], {
     execArgv: [...nodeFlags],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
