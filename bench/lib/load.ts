@@ -32,9 +32,11 @@ export interface LoadResult {
   failures: number;
 }
 
-/** Which generator {@link load} uses on this machine. */
+/** Which generator {@link load} uses on this machine (`BENCH_LOAD=autocannon` forces the fallback). */
 export const generator: "wrk" | "autocannon" =
-  spawnSync("wrk", ["--version"]).error === undefined ? "wrk" : "autocannon";
+  process.env.BENCH_LOAD !== "autocannon" && spawnSync("wrk", ["--version"]).error === undefined
+    ? "wrk"
+    : "autocannon";
 
 /** Runs one load of `options.duration` seconds. */
 export function load(options: LoadOptions): Promise<LoadResult> {
