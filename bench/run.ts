@@ -19,11 +19,14 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     out: { type: "string" },
+    baseline: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
-  console.log("usage: npm run bench [-- --quick] [-- --out <file>]");
+  console.log(
+    "usage: npm run bench [-- --quick] [-- --out <file>] [-- --baseline <checkout of an older commit>]",
+  );
   process.exit(0);
 }
 const quick = values.quick ?? false;
@@ -49,9 +52,9 @@ const sections: Section[] = [];
 const steps: [string, () => Promise<Section>][] = [
   ["client overhead", () => clientOverhead(sizes.client)],
   ["streaming", () => streaming(sizes.stream)],
-  ["agent runtime", () => agentRuntime(sizes.agent)],
+  ["agent runtime", () => agentRuntime({ ...sizes.agent, baseline: values.baseline })],
   ["bridge store", () => bridgeStore(sizes.bridge)],
-  ["spec tooling", () => tooling({ skip: quick })],
+  ["spec tooling", () => tooling({ skip: quick, baseline: values.baseline })],
 ];
 for (const [name, step] of steps) {
   const stepStart = performance.now();

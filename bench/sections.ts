@@ -1,8 +1,9 @@
 /**
  * Runs only some benchmark sections and prints their rows (no RESULTS.md written):
- * `npx tsx bench/sections.ts client|streaming… [--quick]`.
+ * `npx tsx bench/sections.ts client|streaming|agent… [--quick]`.
  */
 import { parseArgs } from "node:util";
+import { agentRuntime } from "./agent-runtime.js";
 import { clientOverhead } from "./client-overhead.js";
 import type { Section } from "./lib/report.js";
 import { streaming } from "./streaming.js";
@@ -24,6 +25,12 @@ const run: Record<string, () => Promise<Section>> = {
       quick
         ? { bytes: 1e6, rounds: 1, shortProbes: 10, longProbes: 20, fillerPerProbe: 10_000 }
         : { bytes: 20e6, rounds: 3, shortProbes: 200, longProbes: 1000, fillerPerProbe: 20_000 },
+    ),
+  agent: () =>
+    agentRuntime(
+      quick
+        ? { connections: 10, duration: 1, warmup: 0, rounds: 1 }
+        : { connections: 50, duration: 10, warmup: 2, rounds: 2 },
     ),
 };
 for (const name of positionals.length > 0 ? positionals : Object.keys(run)) {

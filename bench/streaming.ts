@@ -157,16 +157,15 @@ async function throughput(options: StreamingOptions, rows: Row[], notes: string[
     return median(as.map((value, i) => value / (bs[i] ?? Number.NaN)));
   };
   const vsRaw = perRound("chatStream (client)", "eventsource-parser alone");
-  rows.push({
-    metric: "throughput: chatStream ÷ eventsource-parser alone",
-    value: `${fmt(vsRaw, 2)}×`,
-    target: "≥ 0.90×",
-    status: status(vsRaw >= 0.9),
-  });
+  // Issue 17's target: the same work (parse and decode each event), not the parser alone.
+  const vsSameWork = perRound("chatStream (client)", "eventsource-parser + JSON.parse");
   rows.push({
     metric: "throughput: chatStream ÷ eventsource-parser + JSON.parse (same work)",
-    value: `${fmt(perRound("chatStream (client)", "eventsource-parser + JSON.parse"), 2)}×`,
+    value: `${fmt(vsSameWork, 2)}×`,
+    target: "≥ 0.90×",
+    status: status(vsSameWork >= 0.9),
   });
+  rows.push({ metric: "throughput: chatStream ÷ eventsource-parser alone", value: `${fmt(vsRaw, 2)}×` });
   rows.push({
     metric: "throughput: chatStream ÷ parser + JSON.parse + 1 async-generator yield per event",
     value: `${fmt(perRound("chatStream (client)", "eventsource-parser + JSON.parse + 1 async yield per event"), 2)}×`,
@@ -295,9 +294,8 @@ export async function streaming(options: StreamingOptions): Promise<Section> {
   });
 
   notes.push(
-    "The fair baseline for `chatStream` is eventsource-parser + `JSON.parse` of each event (the same work, no async step per event); " +
-      "the ≥ 0.9× target is against the parser alone, which does not decode the chunks: `JSON.parse` of token-sized events alone " +
-      "brings eventsource-parser to ~0.3×, so no API that yields the decoded text of each event reaches it.",
+    "The target's baseline is eventsource-parser + `JSON.parse` of each event (the same work, no async step per event), as issue 17 " +
+      "states it; the parser alone does not decode the chunks, and `JSON.parse` of token-sized events alone brings it to ~0.3×.",
     "Since 2026-11-23 `chatStream` is one generator from request to chunks (`streamSSE` in src/core/sse.ts): chunks are decoded in the " +
       'parser\'s callback (escape-free token-sized `{"chunk"}` without `JSON.parse`), the generator resumes once per read rather than ' +
       "per event, and values already read are handed out from settled promises. Before, three nested async generators resumed once per " +

@@ -37,14 +37,18 @@ describe("npm run bench -- --quick", () => {
     expect(report).toMatch(/- Machine: .+ × \d+ logical CPUs, [\d.]+ GiB RAM, .+ Node v\d+/);
     expect(report).toMatch(/- Date: \d{4}-\d\d-\d\dT/);
     for (const figure of [
-      `loopback, raw fetch: median per request \\| ${number} µs`,
-      `loopback: our client ÷ raw fetch \\(time per request\\) \\| ${number}× \\| ≤ 1.05× \\| (met|missed)`,
-      `in memory: our client − bare openapi-fetch \\(per call\\) \\| -?${number} µs \\| ≤ 10 µs \\| (met|missed)`,
+      `loopback GET \\(CAAC team\\), raw fetch: median per request \\| ${number} µs`,
+      `loopback GET \\(CAAC team\\): our client ÷ raw fetch \\| ${number}× \\| ≤ 1.15× \\| (met|missed)`,
+      `loopback POST \\(Fifth Element chat\\): our client ÷ raw fetch \\| ${number}× \\| ≤ 1.15× \\| (met|missed)`,
+      `in memory POST \\(Fifth Element chat\\): our client − raw fetch \\(per call\\) \\| -?${number} µs \\| ≤ 10 µs \\| (met|missed)`,
       `throughput, eventsource-parser alone \\| ${number} MB/s`,
-      `throughput: chatStream ÷ eventsource-parser alone \\| ${number}× \\| ≥ 0.90× \\| (met|missed)`,
+      `throughput: chatStream ÷ eventsource-parser \\+ JSON.parse \\(same work\\) \\| ${number}× \\| ≥ 0.90× \\| (met|missed)`,
       `latency, short stream .*: median / p99 \\| ${number} / ${number} ms`,
       `serveAgent \\+ createAgentHandler: req/s · p50 / p99 latency · RSS after \\| ${number} req/s · ${number} / ${number} ms · ${number} MiB`,
-      `serveAgent ÷ bare node:http \\(req/s\\) \\| ${number}× \\| ≥ 0.85× \\| (met|missed)`,
+      `serveAgent \\+ createAgentHandler: GC per 1,000 requests .*\\| ${number} ms · ${number} · ${number} · ${number} ms`,
+      `GC pause per 1,000 requests: serveAgent ÷ bare node:http \\| ${number}×`,
+      `serveAgent ÷ bare node:http \\(req/s\\) \\| ${number}× \\| ≥ 0.90× \\| (met|missed)`,
+      `createAgentHandler in Hono ÷ bare node:http \\(req/s\\) \\| ${number}× \\| ≥ 0.75× \\| (met|missed)`,
       `serveAgent ÷ Fastify \\+ Ajv \\(req/s\\) \\| ${number}× \\| > 1.00× \\| (met|missed)`,
     ]) {
       expect(report).toMatch(new RegExp(figure));

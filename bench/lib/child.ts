@@ -5,9 +5,14 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import type { GcStats } from "../servers/gc-stats.js";
+import { compiledEntry } from "./compile.js";
 
 /** Messages a server child sends. */
-export type ChildMessage = { type: "listening"; port: number } | { type: "rss"; rss: number };
+export type ChildMessage =
+  | { type: "listening"; port: number }
+  | { type: "rss"; rss: number }
+  | { type: "gc"; gc: GcStats };
 
 /** A running server child. */
 export interface ServerChild {
@@ -15,25 +20,33 @@ export interface ServerChild {
   port: number;
   /** The child's resident set size in bytes, measured now. */
   rss(): Promise<number>;
+  /** Starts the child's GC counters afresh (after a warm-up). */
+  resetGc(): void;
+  /** The child's GC counters since the last reset. */
+  gc(): Promise<GcStats>;
   /** Asks the child to exit and waits for it. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs `bench/servers/<name>` with `args`; resolves once it listens. Under tsx the `.ts` source runs
- * through tsx; compiled (for profiles with real line numbers) the sibling `.js` runs on plain Node.
+ * Runs `bench/servers/<name>` with `args` on plain Node, compiled (never through tsx, whose loader
+ * would be measured too); resolves once it listens. Run from tsc output, the sibling `.js` runs;
+ * run under tsx, the server is first bundled by esbuild (see compile.ts).
  */
 export async function startServerChild(
   name: string,
   args: readonly string[] = [],
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeFlags: readonly string[] = [],
+  /** A checkout of another commit whose src/ and generated/ the server is built from (see compile.ts). */
+  sourceRoot?: string,
 ): Promise<ServerChild> {
   const compiled = import.meta.url.endsWith(".js");
   const file = `${name}${compiled ? ".js" : ".ts"}`;
-  const entry = fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
+  const source = fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
+  const entry = compiled && !sourceRoot ? source : await compiledEntry(source, sourceRoot);
   const child: ChildProcess = fork(entry, [...args], {
-    execArgv: compiled ? [...nodeFlags] : [...nodeFlags, "--import", "tsx"],
+    execArgv: [...nodeFlags],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, NODE_NO_WARNINGS: "1" },
   });
@@ -48,19 +61,23 @@ export async function startServerChild(
       }
     });
   });
+  /** Sends `type` and resolves with the child's first answer of that type. */
+  const ask = <T extends "rss" | "gc">(type: T) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type !== type) return;
+        child.off("message", onMessage);
+        resolve(message as Extract<ChildMessage, { type: T }>);
+      };
+      child.on("message", onMessage);
+      child.send({ type });
+    });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    rss: () =>
-      new Promise((resolve) => {
-        const onMessage = (message: ChildMessage) => {
-          if (message.type !== "rss") return;
-          child.off("message", onMessage);
-          resolve(message.rss);
-        };
-        child.on("message", onMessage);
-        child.send({ type: "rss" });
-      }),
+    rss: async () => (await ask("rss")).rss,
+    resetGc: () => child.send({ type: "gc-reset" }),
+    gc: async () => (await ask("gc")).gc,
     stop: async () => {
       if (child.exitCode === null) child.send({ type: "exit" });
       const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);

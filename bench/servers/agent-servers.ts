@@ -1,12 +1,15 @@
 /**
- * The three agent endpoints under load, one per process: `bare` (node:http, parse JSON, reply: the
- * limit), `agent` (serveAgent + createAgentHandler: auth, spec validation, trivial agent) and
- * `fastify` (Fastify with its default Ajv validating the same request schema, and the same auth).
+ * The agent endpoints under load, one per process: `bare` (node:http, parse JSON, reply: the
+ * limit), `agent` (serveAgent + createAgentHandler: auth, spec validation, trivial agent),
+ * `fastify` (Fastify with its default Ajv validating the same request schema, and the same auth)
+ * and `hono` (createAgentHandler, the Web-standard path, mounted in Hono on @hono/node-server).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { once } from "node:events";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
+import { createAdaptorServer } from "@hono/node-server";
 import Fastify from "fastify";
+import { Hono } from "hono";
 import bundle from "../../generated/caac-agent.bundle.js";
 import { createAgentHandler, serveAgent } from "../../src/caac-agent/index.js";
 import { announce } from "./ipc.js";
@@ -62,7 +65,16 @@ if (kind === "bare") {
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   announce(app.server, () => app.close());
+} else if (kind === "hono") {
+  const logger = { error: () => {}, warn: () => {} };
+  const handler = createAgentHandler({ token: TOKEN, agent: () => "ok", logger });
+  const app = new Hono();
+  app.post("/", (context) => handler(context.req.raw));
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: "127.0.0.1" }) as Server;
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  announce(server);
 } else {
-  console.error(`agent-servers: unknown kind ${String(kind)} (bare | agent | fastify)`);
+  console.error(`agent-servers: unknown kind ${String(kind)} (bare | agent | fastify | hono)`);
   process.exit(2);
 }

@@ -1,14 +1,19 @@
-/** A node:http server answering every request with the same small JSON body (a CAAC team). */
+/** A node:http server answering a GET with a CAAC team and a POST (after reading it) with a Fifth Element chat reply. */
 import { once } from "node:events";
 import { createServer } from "node:http";
+import { CHAT_REPLY, TEAM } from "../client-calls.js";
 import { announce } from "./ipc.js";
 
-const body = Buffer.from(JSON.stringify({ id: 42, name: "Support", description: "Front-line support team" }));
+const team = Buffer.from(JSON.stringify(TEAM));
+const chat = Buffer.from(JSON.stringify(CHAT_REPLY));
 
 const server = createServer((req, res) => {
+  const body = req.method === "POST" ? chat : team;
   req.resume();
-  res.writeHead(200, { "content-type": "application/json", "content-length": body.byteLength });
-  res.end(body);
+  req.on("end", () => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": body.byteLength });
+    res.end(body);
+  });
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1");

@@ -6,6 +6,7 @@
  * `{ data, error, response }`; `unwrap()` turns that into a typed `APIError`.
  */
 import { APIRedirectError, APIUserAbortError } from "./errors.js";
+import { LightRequest } from "./light-request.js";
 import {
   type ClientOptions,
   type FetchLike,
@@ -56,6 +57,14 @@ export interface RuntimeFetch {
   readonly secrets: readonly string[];
 }
 
+/** The fetches {@link createRuntimeFetch} made (the runtime and its `withOptions` results). */
+const runtimeFetches = new WeakSet<object>();
+
+/** Whether `fetch` is a runtime's (which accepts a {@link LightRequest}) rather than the caller's own. */
+export function isRuntimeFetch(fetch: unknown): boolean {
+  return typeof fetch === "function" && runtimeFetches.has(fetch);
+}
+
 /** Creates the retrying, timing-out `fetch` that clients hand to openapi-fetch. */
 export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   const secrets = (options.secrets ?? []).filter((secret) => secret !== "");
@@ -82,27 +91,57 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     secrets,
   };
 
-  /** One send on the platform: never following redirects itself (the runtime does, see redirects.ts). */
-  function send(request: Request, ext: RequestInit | undefined, deadline: AttemptSignal): Promise<Response> {
+  /**
+   * One send on the platform: never following redirects itself (the runtime does, see redirects.ts).
+   * A LightRequest goes to the global fetch as `(url, init)`, so undici builds the only Request of the
+   * attempt; a custom fetch gets a real Request of its own per attempt, as it always did.
+   */
+  function send(
+    request: Request | LightRequest,
+    ext: RequestInit | undefined,
+    deadline: AttemptSignal,
+  ): Promise<Response> {
+    if (request instanceof LightRequest) {
+      return raceSignal
+        ? deadline.race(baseFetch(request.toRequest(), lazySignalInit(ext, deadline)))
+        : globalThis.fetch(request.url, {
+            ...ext,
+            ...request.init(),
+            signal: deadline.signal,
+            redirect: "manual",
+          });
+    }
     return raceSignal
       ? deadline.race(baseFetch(request, lazySignalInit(ext, deadline)))
       : baseFetch(request, { ...ext, signal: deadline.signal, redirect: "manual" });
   }
 
-  async function run(input: Request | string | URL, init: RequestInit | undefined, call: RequestOptions) {
+  async function run(
+    input: Request | LightRequest | string | URL,
+    init: RequestInit | undefined,
+    call: RequestOptions,
+  ) {
     const resolved = resolveOptions(options, call);
     // openapi-fetch calls fetch(request, requestInitExt): with a Request, `init` only carries
     // platform extensions (e.g. an undici dispatcher) and is passed through to every attempt.
-    const ext = input instanceof Request ? init : undefined;
-    // A ReadableStream body can be sent only once, so such requests never retry.
+    const ext = input instanceof Request || input instanceof LightRequest ? init : undefined;
+    // A ReadableStream body can be sent only once, so such requests never retry (a LightRequest's
+    // body is a string).
     const streamingBody = ext === undefined && init?.body instanceof ReadableStream;
     const request = withHeaders(
-      input instanceof Request ? input : new Request(input, { ...init, redirect: "manual" }),
+      input instanceof Request || input instanceof LightRequest
+        ? input
+        : new Request(input, { ...init, redirect: "manual" }),
       resolved.headers,
     );
-    // A Request always has a signal (following openapi-fetch's `signal` option); it lives as long as
-    // this call, so listening to it per attempt leaks nothing. A per-call signal is combined with it.
-    const userSignal = resolved.signal ? AbortSignal.any([request.signal, resolved.signal]) : request.signal;
+    // A Request always has a signal (following openapi-fetch's `signal` option), a LightRequest the
+    // caller's if any; it lives as long as this call, so listening to it per attempt leaks nothing.
+    // A per-call signal is combined with it.
+    const requestSignal = request.signal;
+    const userSignal =
+      resolved.signal && requestSignal
+        ? AbortSignal.any([requestSignal, resolved.signal])
+        : (resolved.signal ?? requestSignal);
     const maxRetries = streamingBody ? 0 : resolved.maxRetries;
     // A credential sent only with this call (`headers: { authorization: … }`) is a secret of this
     // call: redacted from its errors and logs, and dropped on a cross-origin redirect.
@@ -117,11 +156,13 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     const keepsBody = !streamingBody && (maxRetries > 0 || redirectPolicy.maxRedirects > 0);
 
     for (let attempt = 0; ; attempt++) {
-      if (userSignal.aborted) throw new APIUserAbortError();
+      if (userSignal?.aborted) throw new APIUserAbortError();
       const deadline = attemptSignal(userSignal, resolved.timeout);
       // Keep the original for the next attempt (or redirect) when sending consumes a body; a
-      // body-less request (GET, DELETE…) can be sent as is again.
-      const attemptRequest = keepsBody && request.body !== null ? request.clone() : request;
+      // body-less request (GET, DELETE…) can be sent as is again, and so can a LightRequest, whose
+      // body is a string.
+      const attemptRequest =
+        request instanceof Request && keepsBody && request.body !== null ? request.clone() : request;
       if (logger) logger.debug?.("request", { ...log, attempt });
       // Once the original request has been answered (by a redirect), it reached its server: a
       // POST/PATCH may have been processed, so it is never sent again, whatever happens next.
@@ -135,7 +176,9 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
         response = await send(attemptRequest, ext, deadline);
         if (isRedirect(response) || response.redirected) {
           context.originalAnswered = true;
-          response = await followRedirects(request, response, policy, {
+          // Redirects are rare: the chain is followed with a real Request (cloned for a 307/308 body).
+          const original = request instanceof LightRequest ? request.toRequest() : request;
+          response = await followRedirects(original, response, policy, {
             ext,
             deadline,
             streamingBody,
@@ -284,7 +327,10 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
    * Applies the client's default headers (where the request has none of its own) and then the
    * per-call overrides (which win); builds a new Request only when one of them changes something.
    */
-  function withHeaders(request: Request, overrides: HeaderOverrides | undefined): Request {
+  function withHeaders<R extends Request | LightRequest>(
+    request: R,
+    overrides: HeaderOverrides | undefined,
+  ): R {
     const defaults = options.headers;
     if (!defaults && !overrides) return request;
     let headers: Headers | undefined;
@@ -303,16 +349,22 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
       if (value === null) headers.delete(name);
       else headers.set(name, value);
     }
-    return headers ? new Request(request, { headers }) : request;
+    if (!headers) return request;
+    return (
+      request instanceof LightRequest ? request.withHeaders(headers) : new Request(request, { headers })
+    ) as R;
   }
 
   const runtime = ((input: Request | string | URL, init?: RequestInit) =>
     run(input, init, {})) as RuntimeFetch;
+  runtimeFetches.add(runtime);
   Object.defineProperties(runtime, {
     withOptions: {
       value: (call: RequestOptions = {}): FetchLike => {
         resolveOptions(options, call);
-        return (input, init) => run(input, init, call);
+        const fetch: FetchLike = (input, init) => run(input, init, call);
+        runtimeFetches.add(fetch);
+        return fetch;
       },
     },
     resolve: { value: (call: RequestOptions = {}) => resolveOptions(options, call) },

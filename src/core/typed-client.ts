@@ -4,12 +4,18 @@
  *   const api = createTypedClient<paths>({ ...options, baseUrl, authHeaders: { apikey: options.apiKey } });
  *   return api.unwrap(await api.GET("/channels", { params, ...api.requestInit(options) }));
  */
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { APIError, type APIErrorOptions, APIRedirectError } from "./errors.js";
+import { LightRequest } from "./light-request.js";
 import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
 import { callSecretsOf, credentialValues } from "./redaction.js";
 import { type RedirectTrace, redirectTraceOf } from "./redirects.js";
-import { createRuntimeFetch, type RuntimeFetch, type RuntimeOptions } from "./runtime-fetch.js";
+import {
+  createRuntimeFetch,
+  isRuntimeFetch,
+  type RuntimeFetch,
+  type RuntimeOptions,
+} from "./runtime-fetch.js";
 import { requireBaseUrl } from "./validation.js";
 
 /** Options of {@link createTypedClient}: client options plus what the vendor client fills in. */
@@ -45,14 +51,40 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
   const runtime = createRuntimeFetch({ ...rest, secrets, credentialHeaders: Object.keys(authHeaders) });
   // The client's `headers` go over the credentials, so that `null` removes one as it removes any default.
   // `redirect: "manual"`: the runtime follows redirects itself, keeping credentials on their origin.
+  // openapi-fetch builds a LightRequest (no WHATWG Request, see light-request.ts) when only the
+  // runtime will see it; middleware and a per-call `fetch` of the caller's own get a real Request.
   const client = createClient<Paths>({
     baseUrl,
     fetch: runtime,
     headers: { ...authHeaders, ...headers },
     redirect: "manual",
+    Request: LightRequest.Constructor,
   });
+  let middlewareUsed = false;
+  type Init = { fetch?: unknown; middleware?: readonly unknown[]; Request?: unknown } | undefined;
+  const real = (init: Init): Init =>
+    middlewareUsed ||
+    (init?.middleware !== undefined && init.middleware.length > 0) ||
+    (init?.fetch !== undefined && !isRuntimeFetch(init.fetch))
+      ? { ...init, Request: init?.Request ?? globalThis.Request }
+      : init;
+  // Each method, with the Request class its call needs (openapi-fetch's per-call `Request` option).
+  const methods = {} as Record<string, unknown>;
+  for (const name of ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const) {
+    const method = client[name] as (path: unknown, init: Init) => unknown;
+    methods[name] = (path: unknown, init: Init) => method(path, real(init));
+  }
+  const request = client.request as (method: unknown, path: unknown, init: Init) => unknown;
   return {
     ...client,
+    ...(methods as Pick<Client<Paths>, "GET">),
+    request: ((method: unknown, path: unknown, init: Init) =>
+      request(method, path, real(init))) as Client<Paths>["request"],
+    // Once middleware is registered, every request is a real one (it may inspect or replace it).
+    use: (...middleware: Middleware[]) => {
+      middlewareUsed = true;
+      client.use(...middleware);
+    },
     runtime,
     requestInit: (call) => ({ fetch: runtime.withOptions(call) }),
     unwrap: <T>(result: FetchResult<T>): T =>
