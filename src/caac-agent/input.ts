@@ -1,7 +1,7 @@
 // The request seam: what the handler reads from a request and the reply it gives back, shared by
 // the Web `Request` path (adapted here) and serveAgent's direct node:http path (node/). No node:
 // imports.
-import { readBodyBytes } from "./body.js";
+import { readBodyBytes } from "../core/body.js";
 
 /**
  * What the handler needs from a request, whatever carries it: a Web `Request` or, inside

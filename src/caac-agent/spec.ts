@@ -2,10 +2,12 @@
 // of specs/caac-agent/openapi.yaml: schemas, the deadline, the handover marker, the versions.
 // Validators are Ajv standalone code generated from the same bundle (no `new Function` at run
 // time, so the handler runs on Workers and other runtimes that forbid it).
+
 import type { ErrorObject } from "ajv";
 import bundle from "../../generated/caac-agent.bundle.js";
 import type { components } from "../../generated/caac-agent.js";
 import { type Validator, validators } from "../../generated/caac-agent.validators.js";
+import { PROBLEM_CONTENT_TYPE as CORE_PROBLEM_CONTENT_TYPE, problemBody } from "../core/problem.js";
 
 /** The spec's path item for the agent endpoint (its path is a placeholder the customer chooses). */
 export const operation = bundle.paths["/caac/ai-agent"].post;
@@ -85,20 +87,11 @@ export function fieldErrors(errors: readonly ErrorObject[] | null | undefined): 
 export type Problem = components["schemas"]["Problem"];
 
 /** The media type of every problem response the spec documents. */
-export const PROBLEM_CONTENT_TYPE = "application/problem+json";
-
-const titles: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  405: "Method Not Allowed",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  500: "Internal Server Error",
-};
+export const PROBLEM_CONTENT_TYPE = CORE_PROBLEM_CONTENT_TYPE;
 
 /** Builds a problem body: `detail` says what was wrong and what to do; `errors` names each bad field. */
 export function problem(status: number, detail: string, errors?: FieldError[]): Problem {
-  const body: Problem = { type: "about:blank", title: titles[status] ?? "Error", status, detail };
+  const body: Problem = problemBody(status, detail);
   if (errors && errors.length > 0) body.errors = errors;
   return body;
 }

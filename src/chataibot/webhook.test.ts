@@ -489,7 +489,8 @@ describe("portability", () => {
   it("imports no node: module, directly or through what it imports", () => {
     const files = [
       "src/chataibot/webhook.ts",
-      "src/caac-agent/body.ts",
+      "src/core/body.ts",
+      "src/core/problem.ts",
       "src/core/token-rules.ts",
       "generated/chataibot-webhook.validators.ts",
     ];

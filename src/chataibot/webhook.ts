@@ -10,7 +10,8 @@
 
 import type { components } from "../../generated/chataibot-webhook.js";
 import { payloadValidators } from "../../generated/chataibot-webhook.validators.js";
-import { readBodyBytes } from "../caac-agent/body.js";
+import { readBodyBytes } from "../core/body.js";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "../core/problem.js";
 import { assertTokenRules, redactTokens } from "../core/token-rules.js";
 
 type Schemas = components["schemas"];
@@ -107,15 +108,6 @@ export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_WEBHOOK_DRIFT_WARNINGS = 100;
 
-const PROBLEM = "application/problem+json";
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  405: "Method Not Allowed",
-  413: "Content Too Large",
-  415: "Unsupported Media Type",
-  500: "Internal Server Error",
-};
 /** The longest piece of the request a problem quotes, after redaction. */
 const MAX_QUOTED = 40;
 const JSON_MEDIA = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -347,8 +339,10 @@ async function settledOrTimeout(work: Promise<void>, ms: number): Promise<void> 
 }
 
 function problem(status: number, detail: string, headers: Record<string, string> = {}): Response {
-  const body = { type: "about:blank", title: TITLES[status] ?? "Error", status, detail };
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": PROBLEM, ...headers } });
+  return new Response(JSON.stringify(problemBody(status, detail)), {
+    status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers },
+  });
 }
 
 function tooLarge(maxBodyBytes: number): Response {

@@ -1,6 +1,7 @@
 // Sending one probe and reading its answer under verify-agent's limits (a deadline for the whole
 // exchange, a cap on the body, no redirect followed), the redaction of secrets from whatever comes
 // back, and the small pool that keeps at most a few probes in flight.
+import { readBodyBytes } from "../../core/body.js";
 import type { CheckId } from "./checks.js";
 
 /** One request verify-agent sends, and the check group that judges its answer. */
@@ -83,24 +84,16 @@ export function describeBytes(bytes: number): string {
 
 class BodyTooLarge extends Error {}
 
+// ignoreBOM keeps a leading BOM in the text, as the body was sent, for the checks to judge.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
 /** The body as text, reading no more than `cap` bytes (the rest is never pulled off the socket). */
 async function readCapped(response: Response, cap: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > cap) {
-      // Cancelling closes the connection, so an endpoint that streams forever stops here.
-      await reader.cancel().catch(() => {});
-      throw new BodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  // Past the cap the reader is cancelled, which closes the connection: an endpoint that streams
+  // forever stops there.
+  const bytes = await readBodyBytes(response, cap);
+  if (bytes === undefined) throw new BodyTooLarge();
+  return decoder.decode(bytes);
 }
 
 /** Sends `probe` to `target` and times the answer; never throws (a failure is the exchange's `error`). */
