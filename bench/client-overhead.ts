@@ -17,23 +17,32 @@ export interface ClientOverheadOptions {
   rounds: number;
 }
 
-/** Runs each variant `count` times sequentially per round, rounds interleaved; µs per call. */
+/**
+ * Runs each variant `count` times sequentially per round, rounds interleaved; µs per call, both as
+ * wall time and as this process's CPU time (user + system, GC threads included). CPU time leaves
+ * out what other processes on a shared machine take from this one: in memory, where there is no I/O
+ * to wait for, it is the figure; on loopback it is the client side's own work per request.
+ */
 async function interleave(
   variants: Variant[],
   count: number,
   rounds: number,
-): Promise<Map<string, number[]>> {
-  const perCall = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+): Promise<{ wall: Map<string, number[]>; cpu: Map<string, number[]> }> {
+  const wall = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  const cpu = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (const variant of variants) for (let i = 0; i < Math.min(count, 500); i++) await variant.once(); // warm-up
   for (let round = 0; round < rounds; round++) {
     for (const variant of rotate(variants, round)) {
       await settle();
       const start = performance.now();
+      const startCpu = process.cpuUsage();
       for (let i = 0; i < count; i++) await variant.once();
-      perCall.get(variant.name)?.push(((performance.now() - start) * 1000) / count);
+      const used = process.cpuUsage(startCpu);
+      wall.get(variant.name)?.push(((performance.now() - start) * 1000) / count);
+      cpu.get(variant.name)?.push((used.user + used.system) / count);
     }
   }
-  return perCall;
+  return { wall, cpu };
 }
 
 /** Per-round ratio a/b, then the median: robust to load that drifts between rounds. */
@@ -90,13 +99,17 @@ export async function clientOverhead(options: ClientOverheadOptions): Promise<Se
   const server = await startServerChild("json-server");
   try {
     for (const [label, variants] of calls) {
-      const samples = await interleave(variants(server.url), options.requests, options.rounds);
+      const { wall: samples, cpu } = await interleave(variants(server.url), options.requests, options.rounds);
       for (const [name, values] of samples) {
         rows.push({
           metric: `loopback ${label}, ${name}: median per request`,
-          value: `${fmt(median(values), 1)} µs`,
+          value: `${fmt(median(values), 1)} µs (client CPU ${fmt(median(cpu.get(name) ?? []), 1)} µs)`,
         });
       }
+      rows.push({
+        metric: `loopback ${label}: our client ÷ raw fetch, client CPU per request`,
+        value: `${fmt(ratio(cpu, "our client", "raw fetch"), 3)}×`,
+      });
       const ours = ratio(samples, "our client", "raw fetch");
       rows.push({
         metric: `loopback ${label}: our client ÷ raw fetch`,
@@ -112,14 +125,14 @@ export async function clientOverhead(options: ClientOverheadOptions): Promise<Se
 
   // In memory: the same injected fetch answers every variant with a fresh Response over prebuilt bytes.
   for (const [label, variants] of calls) {
-    const samples = await interleave(
+    const { cpu: samples } = await interleave(
       variants("https://api.example.invalid", memoryFetch()),
       options.memoryCalls,
       options.rounds,
     );
     for (const [name, values] of samples) {
       rows.push({
-        metric: `in memory ${label}, ${name}: median per call`,
+        metric: `in memory ${label}, ${name}: median CPU per call`,
         value: `${fmt(median(values), 2)} µs`,
       });
     }
@@ -148,7 +161,9 @@ export async function clientOverhead(options: ClientOverheadOptions): Promise<Se
       "medians; ratios are the median of per-round ratios). Raw fetch is `fetch(url, init)` + `json()` (in memory `fakeFetch(new Request(url, init))`); " +
       '"our client" is `createCaacClient` + `unwrap` and `createFifthElementClient().chat` with their defaults ' +
       "(2 retries, 60 s timeout, typed errors, redaction). In memory: an injected `fetch` (reading the POST body) " +
-      `returning a new \`Response\` over prebuilt bytes, ${options.memoryCalls} calls per variant per round. ` +
+      `returning a new \`Response\` over prebuilt bytes, ${options.memoryCalls} calls per variant per round, ` +
+      "timed as this process's CPU time (user + system, GC threads included), which leaves out what other processes " +
+      "take from this one; on loopback the client's CPU time per request is reported beside the wall time. " +
       "Peers, each as its docs show: undici `request()` (npm undici 6, on an Agent of its own; loopback only, " +
       "as it takes no `fetch`), bare openapi-fetch, openai-node (`client.get`/`client.post` with a baseURL, 2 retries " +
       "and a 60 s timeout like ours), @hey-api/client-fetch (`client.get`/`client.post` with a baseUrl) and " +
