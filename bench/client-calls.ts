@@ -89,6 +89,26 @@ function undiciVariant(url: string, headers: Record<string, string>, body?: () =
   };
 }
 
+/**
+ * Raw fetch with what any client with a per-attempt timeout needs (ours, openai-node): an
+ * AbortController whose signal `fetch` follows, and a timer that would abort it. Loopback only: it
+ * shows what a timeout costs a fetch call, which the peers without one do not pay.
+ */
+function timeoutVariant(url: string, init: RequestInit): Variant {
+  return {
+    name: "raw fetch + timeout",
+    once: async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 60_000);
+      try {
+        return await (await globalThis.fetch(url, { ...init, signal: controller.signal })).json();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
 /** The GET variants: raw fetch, our CAAC client and the peers. */
 export function getVariants(baseUrl: string, fetch?: FetchLike): Variant[] {
   const url = `${baseUrl}/openapi/v2/teams/42`;
@@ -119,7 +139,7 @@ export function getVariants(baseUrl: string, fetch?: FetchLike): Variant[] {
       name: "our client",
       once: async () => ours.unwrap(await ours.GET("/openapi/v2/teams/{team_id}", call)),
     },
-    ...(fetch ? [] : [undiciVariant(url, headers)]),
+    ...(fetch ? [] : [timeoutVariant(url, { headers }), undiciVariant(url, headers)]),
     {
       name: "bare openapi-fetch",
       once: async () => (await bare.GET("/openapi/v2/teams/{team_id}", call)).data,
@@ -170,6 +190,11 @@ export function postVariants(baseUrl: string, fetch?: FetchLike): Variant[] {
     ...(fetch
       ? []
       : [
+          timeoutVariant(url, {
+            method: "POST",
+            headers: { ...auth, "content-type": "application/json" },
+            body: JSON.stringify(CHAT_INPUT),
+          }),
           // The body a string, as undici's docs show; the stringify is part of each call, as in raw fetch.
           undiciVariant(url, { ...auth, "content-type": "application/json" }, () =>
             JSON.stringify(CHAT_INPUT),

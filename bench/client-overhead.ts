@@ -117,6 +117,16 @@ export async function clientOverhead(options: ClientOverheadOptions): Promise<Se
         target: "≤ 1.15×",
         status: status(ours <= 1.15),
       });
+      if (samples.has("raw fetch + timeout")) {
+        rows.push({
+          metric: `loopback ${label}: raw fetch + timeout (AbortController + timer) ÷ raw fetch`,
+          value: `${fmt(ratio(samples, "raw fetch + timeout", "raw fetch"), 3)}× (client CPU ${fmt(ratio(cpu, "raw fetch + timeout", "raw fetch"), 3)}×)`,
+        });
+        rows.push({
+          metric: `loopback ${label}: our client ÷ raw fetch + timeout`,
+          value: `${fmt(ratio(samples, "our client", "raw fetch + timeout"), 3)}× (client CPU ${fmt(ratio(cpu, "our client", "raw fetch + timeout"), 3)}×)`,
+        });
+      }
       rows.push(...peerRows(samples, `loopback ${label}`));
     }
   } finally {
@@ -169,6 +179,8 @@ export async function clientOverhead(options: ClientOverheadOptions): Promise<Se
       "and a 60 s timeout like ours), @hey-api/client-fetch (`client.get`/`client.post` with a baseUrl) and " +
       "openapi-fetch with a light `Request` class (its `Request` option; its `fetch` sends `(url, init)`); in memory " +
       "a peer that calls `fetch(url, init)` hands the fake the Request the platform would build. " +
+      '"Raw fetch + timeout" (loopback) adds what any client with a per-attempt timeout needs: an AbortController ' +
+      "whose signal fetch follows, and a 60 s timer cleared on the answer. " +
       `Node ${process.versions.node} (bundled undici ${process.versions.undici}).`,
     rows,
     notes: [],
