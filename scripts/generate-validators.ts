@@ -10,7 +10,6 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import addFormats from "ajv-formats";
 
-
 type Media = { schema?: object };
 type Operation = {
   requestBody: { content: Record<string, Media> };

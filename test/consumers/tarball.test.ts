@@ -104,10 +104,13 @@ describe.skipIf(consumerUnavailable)("the packed tarball", () => {
       join(project.dir, "node_modules/@stoplight/prism-cli"),
       "dir",
     );
+    // Without the test run's shared Prism host: the installed package must start its own.
+    const env = { ...process.env };
+    delete env.CHAT_AGENT_APIS_PRISM_HOST;
     const child = spawn(
       join(project.dir, "node_modules/.bin/chat-agent-apis"),
       ["mock", "cavuer", "--port", "cavuer=0"],
-      { cwd: project.dir, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: project.dir, stdio: ["ignore", "pipe", "pipe"], env },
     );
     let output = "";
     try {
