@@ -1,5 +1,6 @@
-// `npm run contract` runs its files in worker threads that keep modules from one file to the next
-// (scripts/contract: --pool=threads --no-isolate). That is only sound while no file of the run
+// The `contract` project of vitest.config.ts (`npm run contract`, and the same files in `npm test`)
+// runs its files in worker threads that keep modules from one file to the next (pool "threads",
+// isolate false). That is only sound while no file of the run
 // changes what another file sees: a mocked module, fake timers, a stubbed global or environment
 // variable would leak into the files after it. This test reads every file of the run and fails,
 // naming the file and the call, when one appears.
@@ -9,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-/** The folders and files `scripts/contract` hands to vitest, and the support code they import. */
+/** The `contract` project's files (vitest.config.ts), and the support code they import. */
 const RUN = ["specs", "contract-tests", "test/static-checks.test.ts"];
 /** Calls whose effect outlives the file that makes them. */
 const LEAKY = [
@@ -38,6 +39,9 @@ describe("the contract run's files can share a worker", () => {
         if (match) found.push(`${relative(root, file)}: ${match[0]}`);
       }
     }
-    expect(found, "these outlive their file under --no-isolate (scripts/contract)").toEqual([]);
+    expect(
+      found,
+      "these outlive their file in the contract project (vitest.config.ts: isolate false)",
+    ).toEqual([]);
   });
 });

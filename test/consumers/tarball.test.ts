@@ -3,15 +3,15 @@
 // module resolution and lib a user may have, with TypeScript 5.9 (the JS-API line most users still
 // have) and TypeScript 7 (the native compiler this repository checks and builds with).
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type ConsumerProject,
   consumerUnavailable,
-  createConsumerProject,
   repoRoot,
+  sharedConsumerProject,
 } from "./consumer-project.js";
 
 const run = promisify(execFile);
@@ -31,9 +31,8 @@ if (consumerUnavailable) console.warn(`tarball: skipped because ${consumerUnavai
 describe.skipIf(consumerUnavailable)("the packed tarball", () => {
   let project: ConsumerProject;
   beforeAll(async () => {
-    project = await createConsumerProject();
+    project = await sharedConsumerProject();
   }, 180_000);
-  afterAll(() => project?.remove());
 
   /** Type-checks the consumer under one of app/tsconfig.*.json; resolves to tsc's diagnostics. */
   async function typeCheck(tsc: string, config: string): Promise<string> {
@@ -98,12 +97,14 @@ describe.skipIf(consumerUnavailable)("the packed tarball", () => {
   it("`chat-agent-apis mock cavuer` starts from the installed package and answers 200", async () => {
     // The user installs Prism next to the package; link the repository's pinned copy instead of
     // downloading it (Node resolves its dependencies from where the link points).
+    // The project is shared (sharedConsumerProject): an earlier run may have linked it already.
     mkdirSync(join(project.dir, "node_modules/@stoplight"), { recursive: true });
-    symlinkSync(
-      join(repoRoot, "node_modules/@stoplight/prism-cli"),
-      join(project.dir, "node_modules/@stoplight/prism-cli"),
-      "dir",
-    );
+    if (!existsSync(join(project.dir, "node_modules/@stoplight/prism-cli")))
+      symlinkSync(
+        join(repoRoot, "node_modules/@stoplight/prism-cli"),
+        join(project.dir, "node_modules/@stoplight/prism-cli"),
+        "dir",
+      );
     // Without the test run's shared Prism host: the installed package must start its own.
     const env = { ...process.env };
     delete env.CHAT_AGENT_APIS_PRISM_HOST;
