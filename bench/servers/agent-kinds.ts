@@ -3,8 +3,9 @@
  * (node:http, parse JSON, reply: the limit), `agent` (serveAgent + createAgentHandler: auth, spec
  * validation, trivial agent), `fastify` (Fastify with its default Ajv validating the same request
  * schema, and the same auth) and `hono` (createAgentHandler, the Web-standard path, mounted in
- * Hono on @hono/node-server). agent-servers.ts serves one per process; agent-inmemory.ts feeds
- * them requests without sockets.
+ * Hono on @hono/node-server), and `hono-bare`: the bare server's work (read the body, parse the
+ * JSON, reply) as a Hono route on @hono/node-server, the ceiling of any handler mounted there.
+ * agent-servers.ts serves one per process; agent-inmemory.ts feeds them requests without sockets.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -15,7 +16,7 @@ import bundle from "../../generated/caac-agent.bundle.js";
 import { createAgentHandler, serveAgent } from "../../src/caac-agent/index.js";
 import { TOKEN } from "./token.js";
 
-export const KINDS = ["bare", "agent", "fastify", "hono"] as const;
+export const KINDS = ["bare", "agent", "fastify", "hono", "hono-bare"] as const;
 export type ServerKind = (typeof KINDS)[number];
 
 const REPLY = JSON.stringify({ reply_text: "ok" });
@@ -76,6 +77,19 @@ export async function agentServer(
     const handler = createAgentHandler({ token: TOKEN, agent: () => "ok", logger });
     const app = new Hono();
     app.post("/", (context) => handler(context.req.raw));
+    const server = createAdaptorServer({ fetch: app.fetch, hostname: "127.0.0.1" }) as Server;
+    return { server, listening: false };
+  }
+  if (kind === "hono-bare") {
+    const app = new Hono();
+    app.post("/", async (context) => {
+      try {
+        JSON.parse(await context.req.raw.text());
+      } catch {
+        return new Response(null, { status: 400 });
+      }
+      return new Response(REPLY, { headers: { "content-type": "application/json; charset=utf-8" } });
+    });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: "127.0.0.1" }) as Server;
     return { server, listening: false };
   }
