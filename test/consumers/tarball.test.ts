@@ -44,16 +44,18 @@ describe.skipIf(consumerUnavailable)("the packed tarball", () => {
     }
   }
 
+  // Each type-check is a tsc process of its own: side by side, they take one worker for as long as
+  // the slowest, not the sum.
   for (const { name, tsc } of TYPESCRIPTS) {
-    it(`${name}: type-checks every public subpath with moduleResolution nodenext, lib es2022 and Node types only`, async () => {
+    it.concurrent(`${name}: type-checks every public subpath with moduleResolution nodenext, lib es2022 and Node types only`, async () => {
       expect(await typeCheck(tsc, "tsconfig.nodenext.json")).toBe("");
     }, 120_000);
 
-    it(`${name}: type-checks every public subpath with moduleResolution bundler, lib es2022 and Node types only`, async () => {
+    it.concurrent(`${name}: type-checks every public subpath with moduleResolution bundler, lib es2022 and Node types only`, async () => {
       expect(await typeCheck(tsc, "tsconfig.bundler.json")).toBe("");
     }, 120_000);
 
-    it(`${name}: type-checks the client subpaths in a browser project (DOM lib, no Node types)`, async () => {
+    it.concurrent(`${name}: type-checks the client subpaths in a browser project (DOM lib, no Node types)`, async () => {
       expect(await typeCheck(tsc, "tsconfig.browser.json")).toBe("");
     }, 120_000);
   }
