@@ -120,6 +120,27 @@ describe("startMocks", () => {
     expect(hosts.filter(alive)).toEqual([]);
   }, 60_000);
 
+  it("starts a new Prism host after its host was killed, and stop() of the lost mock still resolves", async () => {
+    const lost = await startMocks({ apis: ["cavuer"], ports: { cavuer: 0 } });
+    const [host] = prismHosts(process.pid);
+    expect(host).toBeDefined();
+    process.kill(host ?? -1, "SIGKILL");
+    await waitUntilGone(host ?? -1, 15_000);
+    mocks = await startMocks({ apis: ["cavuer"], ports: { cavuer: 0 } });
+    const response = await fetch(`${mocks.urls.cavuer}/custom/demo-channel/send`, {
+      method: "POST",
+      headers: { "x-cavuer-api-key": "test", "content-type": "application/json" },
+      body: JSON.stringify({
+        chatId: "chat-1",
+        content: { text: "Hi" },
+        chatType: "user",
+        chatName: "Support",
+      }),
+    });
+    expect(response.status).toBe(200);
+    await lost.stop();
+  }, 60_000);
+
   it("fails with one line naming the API and the port when the port is taken", async () => {
     blocker = createServer();
     const port = await new Promise<number>((resolve) =>

@@ -93,7 +93,7 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
                 () => undefined,
                 () => undefined,
               )
-              .then(releaseSession);
+              .then(() => releaseSession(session));
             return stopped;
           },
         };
@@ -112,7 +112,7 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
       );
     }
   } catch (error) {
-    await releaseSession();
+    await releaseSession(session);
     throw error;
   }
 }
@@ -120,36 +120,46 @@ export async function startPrism(options: PrismOptions): Promise<PrismServer> {
 /** This process's session with a Prism host: servers started through it stop when it ends. */
 interface Session {
   id: string;
+  /** Servers started through it and not yet stopped. */
+  users: number;
+  /** Set once its connection has closed (the host went away): the next start opens a new one. */
+  closed: boolean;
   command(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
-let shared: Promise<Session> | undefined;
-let users = 0;
+/** The session every new server of this process joins, opened (and its host started) on first use. */
+let current: Promise<Session> | undefined;
 
-/** The session every server of this process shares, opened (and its host started) on first use. */
-function acquireSession(): Promise<Session> {
-  users += 1;
-  shared ??= openSession().catch((error: unknown) => {
-    shared = undefined;
-    throw error;
-  });
-  return shared.catch((error: unknown) => {
-    users -= 1;
-    throw error;
-  });
+async function acquireSession(): Promise<Session> {
+  for (;;) {
+    const opening = (current ??= openSession());
+    let session: Session;
+    try {
+      session = await opening;
+    } catch (error) {
+      if (current === opening) current = undefined;
+      throw error;
+    }
+    if (session.closed) {
+      // Its host has gone (it crashed or was killed): its servers went with it; start afresh.
+      if (current === opening) current = undefined;
+      continue;
+    }
+    session.users += 1;
+    return session;
+  }
 }
 
 /**
- * Ends the session, and stops a host this process started, with its last server; resolves once
- * that host has exited.
+ * Leaves `session`; with its last server, the session ends and a host this process started
+ * stops. Resolves once that host has exited.
  */
-async function releaseSession(): Promise<void> {
-  users -= 1;
-  if (users > 0 || !shared) return;
-  const closing = shared;
-  shared = undefined;
-  await closing.then((session) => session.close()).catch(() => {});
+async function releaseSession(session: Session): Promise<void> {
+  session.users -= 1;
+  if (session.users > 0) return;
+  if (current && (await current) === session) current = undefined;
+  await session.close().catch(() => {});
 }
 
 async function openSession(): Promise<Session> {
@@ -262,14 +272,23 @@ function connect(control: string, stopHost: () => Promise<void>): Promise<Sessio
           if (end < 0) return;
           response.off("data", onFirst);
           const { session } = JSON.parse(first.slice(0, end)) as { session: string };
-          resolve({
+          const live: Session = {
             id: session,
+            users: 0,
+            closed: false,
             command,
             close: async () => {
               opened.destroy();
               await stopHost();
             },
+          };
+          // The host ends the exchange only by going away; its servers went with it.
+          response.once("close", () => {
+            live.closed = true;
           });
+          // Data after the first line is not expected; reading on keeps the socket flowing.
+          response.resume();
+          resolve(live);
         });
       },
     );
