@@ -133,7 +133,8 @@ let current: Promise<Session> | undefined;
 
 async function acquireSession(): Promise<Session> {
   for (;;) {
-    const opening = (current ??= openSession());
+    current ??= openSession();
+    const opening = current;
     let session: Session;
     try {
       session = await opening;
