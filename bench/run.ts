@@ -1,7 +1,10 @@
 /**
  * `npm run bench [-- --quick] [-- --out <file>]`: runs every benchmark section and writes a Markdown
  * report. Full mode writes bench/RESULTS.md (the README quotes its headline ratios); `--quick` uses smoke sizes
- * (well under 30 s) and writes to a temp file unless `--out` is given.
+ * (well under 30 s) and writes to a temp file unless `--out` is given. `--only client,agent` runs
+ * only those sections (client, streaming, agent, bridge, tooling) and, like `--quick`, writes to a
+ * temp file unless `--out` is given, so a partial run never replaces RESULTS.md.
+ * `--tooling-rounds C,T` sets the spec tooling's rounds (contract, npm test; default 3,1).
  */
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,18 +23,37 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string" },
     baseline: { type: "string" },
+    only: { type: "string" },
+    "tooling-rounds": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
   console.log(
-    "usage: npm run bench [-- --quick] [-- --out <file>] [-- --baseline <checkout of an older commit>]",
+    "usage: npm run bench [-- --quick] [-- --out <file>] [-- --baseline <checkout of an older commit>] [-- --only client,streaming,agent,bridge,tooling] [-- --tooling-rounds 3,1]",
   );
   process.exit(0);
 }
 const quick = values.quick ?? false;
+const SECTIONS = ["client", "streaming", "agent", "bridge", "tooling"] as const;
+const only = values.only?.split(",").map((name) => name.trim());
+for (const name of only ?? [])
+  if (!(SECTIONS as readonly string[]).includes(name)) {
+    console.error(`bench: --only: unknown section "${name}" (sections: ${SECTIONS.join(", ")})`);
+    process.exit(2);
+  }
+const toolingRounds = values["tooling-rounds"]?.split(",").map(Number);
+if (
+  toolingRounds &&
+  (toolingRounds.length !== 2 || !toolingRounds.every((n) => Number.isInteger(n) && n > 0))
+) {
+  console.error("bench: --tooling-rounds takes two positive integers, contract and npm test rounds: 3,1");
+  process.exit(2);
+}
 const defaultOut = fileURLToPath(new URL("RESULTS.md", import.meta.url));
-const out = values.out ?? (quick ? join(tmpdir(), "chat-agent-apis-bench-quick.md") : defaultOut);
+const out =
+  values.out ??
+  (quick || only ? join(tmpdir(), `chat-agent-apis-bench-${quick ? "quick" : "partial"}.md`) : defaultOut);
 
 const sizes = quick
   ? {
@@ -49,14 +71,24 @@ const sizes = quick
 
 const started = performance.now();
 const sections: Section[] = [];
-const steps: [string, () => Promise<Section>][] = [
-  ["client overhead", () => clientOverhead(sizes.client)],
-  ["streaming", () => streaming(sizes.stream)],
-  ["agent runtime", () => agentRuntime({ ...sizes.agent, baseline: values.baseline })],
-  ["bridge store", () => bridgeStore(sizes.bridge)],
-  ["spec tooling", () => tooling({ skip: quick, baseline: values.baseline })],
+const steps: [(typeof SECTIONS)[number], string, () => Promise<Section>][] = [
+  ["client", "client overhead", () => clientOverhead(sizes.client)],
+  ["streaming", "streaming", () => streaming(sizes.stream)],
+  ["agent", "agent runtime", () => agentRuntime({ ...sizes.agent, baseline: values.baseline })],
+  ["bridge", "bridge store", () => bridgeStore(sizes.bridge)],
+  [
+    "tooling",
+    "spec tooling",
+    () =>
+      tooling({
+        skip: quick,
+        baseline: values.baseline,
+        rounds: toolingRounds ? { contract: toolingRounds[0] ?? 3, test: toolingRounds[1] ?? 1 } : undefined,
+      }),
+  ],
 ];
-for (const [name, step] of steps) {
+for (const [key, name, step] of steps) {
+  if (only && !only.includes(key)) continue;
   const stepStart = performance.now();
   process.stderr.write(`bench: ${name}…`);
   const section = await step();

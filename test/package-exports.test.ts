@@ -264,7 +264,7 @@ const PUBLIC_TYPES: Record<string, string[]> = {
     "ChatAIBotWebhookOptions",
     "MockApi",
     "Mocks",
-    "PrismProcess",
+    "PrismServer",
     "StartMocksOptions",
     "StartProxyOptions",
   ],

@@ -18,6 +18,8 @@ export type ChildMessage =
 export interface ServerChild {
   url: string;
   port: number;
+  /** The child's process id (e.g. to read its CPU time from /proc). */
+  pid: number | undefined;
   /** The child's resident set size in bytes, measured now. */
   rss(): Promise<number>;
   /** Starts the child's GC counters afresh (after a warm-up). */
@@ -75,6 +77,7 @@ export async function startServerChild(
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     rss: async () => (await ask("rss")).rss,
     resetGc: () => child.send({ type: "gc-reset" }),
     gc: async () => (await ask("gc")).gc,

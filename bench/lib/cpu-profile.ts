@@ -28,7 +28,10 @@ function label(node: ProfileNode, root: string): string {
 }
 
 /** Reads `path` and returns per-function costs, heaviest self time first. */
-export function summarise(path: string, root: string): { costs: FunctionCost[]; idlePercent: number } {
+export function summarise(
+  path: string,
+  root: string,
+): { costs: FunctionCost[]; idlePercent: number; profileMs: number } {
   const profile = JSON.parse(readFileSync(path, "utf8")) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
@@ -59,5 +62,6 @@ export function summarise(path: string, root: string): { costs: FunctionCost[]; 
     totalPercent: ((total.get(name) ?? 0) * 100) / count,
   }));
   costs.sort((a, b) => b.selfPercent - a.selfPercent);
-  return { costs, idlePercent: (idle * 100) / count };
+  const profileMs = profile.timeDeltas.reduce((sum, delta) => sum + delta, 0) / 1000;
+  return { costs, idlePercent: (idle * 100) / count, profileMs };
 }

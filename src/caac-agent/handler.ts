@@ -124,12 +124,22 @@ export function createAgentHandler(options: AgentHandlerOptions): (request: Requ
   const handleInput: InputHandler = Object.assign((input: RequestInput) => handle(runtime, input), {
     deadlineMs: runtime.deadlineMs,
   });
-  const handler = async (request: Request): Promise<Response> => {
-    const reply = await handleInput(new WebInput(request));
-    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  // Not an async function: one promise reaction per request instead of an await and a return.
+  // What would reject an async function's promise (a Request whose fields throw) still does.
+  const handler = (request: Request): Promise<Response> => {
+    try {
+      const reply = handleInput(new WebInput(request));
+      return reply instanceof Promise ? reply.then(toResponse) : Promise.resolve(toResponse(reply));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
   Object.defineProperty(handler, HANDLE_INPUT, { value: handleInput });
   return handler;
+}
+
+function toResponse(reply: Reply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
 /**
@@ -450,8 +460,11 @@ const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 function respond(runtime: Runtime, status: number, body: unknown, headers?: Record<string, string>): Reply {
   const contentType = status === 200 ? JSON_CONTENT_TYPE : PROBLEM_CONTENT_TYPE;
   const { responseValidators } = runtime;
-  if (!responseValidators.has(status)) responseValidators.set(status, responseValidator(status, contentType));
-  const validate = responseValidators.get(status);
+  let validate = responseValidators.get(status);
+  if (validate === undefined && !responseValidators.has(status)) {
+    validate = responseValidator(status, contentType);
+    responseValidators.set(status, validate);
+  }
   if (!validate?.(body)) {
     runtime.logger.error("caac-agent: a response did not match the spec; sent 500 instead", {
       status,

@@ -492,6 +492,7 @@ describe("portability", () => {
       "src/core/body.ts",
       "src/core/problem.ts",
       "src/core/token-rules.ts",
+      "src/core/formats.ts",
       "generated/chataibot-webhook.validators.ts",
     ];
     for (const file of files) {

@@ -20,17 +20,17 @@ import {
   startMockFront,
 } from "./mock-front.js";
 import { specPath } from "./package-root.js";
-import { PortInUseError, type PrismProcess, startPrism, urlFor } from "./prism.js";
+import { PortInUseError, type PrismServer, startPrism, urlFor } from "./prism.js";
 
-// Only the mocks' public API: the Prism process control behind it (free ports, paths, the Prism
-// binary, startPrism) stays internal, so it can change without breaking users.
+// Only the mocks' public API: the Prism host behind it (free ports, paths, startPrism) stays
+// internal, so it can change without breaking users.
 export {
   type ChatAIBotMockEvent,
   type ChatAIBotWebhookOptions,
   defaultBotReply,
 } from "./chataibot-callbacks.js";
 export { DEFAULT_STREAM_DELAY_MS, MAX_STREAM_DELAY_MS, STREAM_DELAY_HEADER } from "./mock-front.js";
-export { PortInUseError, type PrismProcess } from "./prism.js";
+export { PortInUseError, type PrismServer } from "./prism.js";
 
 /** The APIs with a spec, hence a mock (redocly.yaml's list). */
 export const MOCK_APIS = APIS;
@@ -79,7 +79,7 @@ export function isMockApi(name: string): name is MockApi {
 
 /**
  * Starts one mock per API, in parallel, and resolves once all listen (30 s cap each). Each mock is
- * a Prism process behind a thin in-process layer that pages lists, paces streams and calls
+ * a Prism server (all of them in one Prism host process) behind a thin in-process layer that pages lists, paces streams and calls
  * webhooks back (docs/decisions/0008-mock-pages-and-streams.md). If any fails, the others are
  * stopped and the error says which and why.
  */
@@ -183,7 +183,7 @@ async function startOne(
     }
     throw new Error(`${api}: the mock cannot start: ${message}`);
   }
-  let prism: PrismProcess;
+  let prism: PrismServer;
   try {
     // Prism listens on a free loopback port; only the front is reachable on `host`.
     prism = await startPrism({ name: api, mode: "mock", spec: specPath(api), port: 0, verbose: how.verbose });
@@ -240,7 +240,7 @@ export interface StartProxyOptions {
  * the traffic and the spec in the `sl-violations` response header. An undocumented status is
  * reported as a warning only.
  */
-export function startProxy(options: StartProxyOptions): Promise<PrismProcess> {
+export function startProxy(options: StartProxyOptions): Promise<PrismServer> {
   return startPrism({
     name: `${options.api} proxy`,
     mode: "proxy",
@@ -248,6 +248,6 @@ export function startProxy(options: StartProxyOptions): Promise<PrismProcess> {
     upstream: options.upstream,
     host: options.host,
     port: options.port ?? 0,
-    args: options.errors === false ? [] : ["--errors"],
+    errors: options.errors !== false,
   });
 }

@@ -3,14 +3,39 @@ import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Mocks, PortInUseError, startMocks } from "./index.js";
+import { PRISM_HOST_ENV, startPrismHost } from "./prism.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** The pids of `parent`'s children whose command line mentions Prism. */
-const prismChildren = (parent: number) =>
-  execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(parent)], { encoding: "utf8" })
+// This file tests the mocks' own process lifecycle: each start here runs its own Prism host, not
+// the test run's shared one (test/support/prism-host-setup.ts), except where a test says otherwise.
+delete process.env[PRISM_HOST_ENV];
+const ownEnv = (): NodeJS.ProcessEnv => ({ ...process.env, NODE_NO_WARNINGS: "1" });
+
+/** Resolves once `pid` has exited; rejects after `ms`. */
+async function waitUntilGone(pid: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() > until) throw new Error(`process ${pid} is still running after ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `ps` lines of `parent`'s children (ps exits 1 when there is none). */
+const childrenOf = (parent: number): string => {
+  try {
+    return execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(parent)], { encoding: "utf8" });
+  } catch (error) {
+    if ((error as { status?: number }).status === 1) return "";
+    throw error;
+  }
+};
+
+/** The pids of `parent`'s children that are Prism hosts. */
+const prismHosts = (parent: number) =>
+  childrenOf(parent)
     .split("\n")
-    .filter((line) => line.includes("prism-cli"))
+    .filter((line) => line.includes("prism-host.cjs"))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 
 /** Resolves once nothing listens at `url` any more; rejects after `ms`. */
@@ -28,10 +53,15 @@ async function waitUntilClosed(url: string, ms: number): Promise<void> {
 }
 
 /** Starts a Node process and resolves with the first match of `pattern` in its stdout. */
-async function startAndWaitFor(args: string[], pattern: RegExp, children: ChildProcess[]) {
+async function startAndWaitFor(
+  args: string[],
+  pattern: RegExp,
+  children: ChildProcess[],
+  env: NodeJS.ProcessEnv = ownEnv(),
+) {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -71,7 +101,7 @@ describe("startMocks", () => {
     mocks = undefined;
   });
 
-  it("serves each spec on its own port, answers with examples, and stop() leaves no process", async () => {
+  it("serves each spec on its own port from one Prism host, answers with examples, and stop() leaves no process", async () => {
     mocks = await startMocks({ apis: ["chataibot", "cavuer"], ports: { chataibot: 0, cavuer: 0 } });
     expect(Object.keys(mocks.urls).sort()).toEqual(["cavuer", "chataibot"]);
     const response = await fetch(`${mocks.urls.chataibot}/conversation/c1/messages`, {
@@ -83,12 +113,32 @@ describe("startMocks", () => {
     expect(response.headers.get("sl-violations")).toBeNull();
     expect(await response.json()).toMatchObject({ ok: true });
 
-    const watchdogs = prismChildren(process.pid);
-    expect(watchdogs).toHaveLength(2);
-    const prisms = watchdogs.flatMap(prismChildren);
-    expect(prisms).toHaveLength(2);
+    // Both mocks' Prism servers run in one host process, a child of this one.
+    const hosts = prismHosts(process.pid);
+    expect(hosts).toHaveLength(1);
     await mocks.stop();
-    expect([...watchdogs, ...prisms].filter(alive)).toEqual([]);
+    expect(hosts.filter(alive)).toEqual([]);
+  }, 60_000);
+
+  it("starts a new Prism host after its host was killed, and stop() of the lost mock still resolves", async () => {
+    const lost = await startMocks({ apis: ["cavuer"], ports: { cavuer: 0 } });
+    const [host] = prismHosts(process.pid);
+    expect(host).toBeDefined();
+    process.kill(host ?? -1, "SIGKILL");
+    await waitUntilGone(host ?? -1, 15_000);
+    mocks = await startMocks({ apis: ["cavuer"], ports: { cavuer: 0 } });
+    const response = await fetch(`${mocks.urls.cavuer}/custom/demo-channel/send`, {
+      method: "POST",
+      headers: { "x-cavuer-api-key": "test", "content-type": "application/json" },
+      body: JSON.stringify({
+        chatId: "chat-1",
+        content: { text: "Hi" },
+        chatType: "user",
+        chatName: "Support",
+      }),
+    });
+    expect(response.status).toBe(200);
+    await lost.stop();
   }, 60_000);
 
   it("fails with one line naming the API and the port when the port is taken", async () => {
@@ -108,7 +158,7 @@ describe("startMocks", () => {
     );
     expect(error).toBeInstanceOf(PortInUseError);
     expect((error as PortInUseError).code).toBe("EADDRINUSE");
-    expect(prismChildren(process.pid)).toEqual([]);
+    expect(prismHosts(process.pid)).toEqual([]);
   }, 60_000);
 
   it("rejects unknown APIs, ports for APIs not started and an empty host before starting anything", async () => {
@@ -134,8 +184,34 @@ describe("mocks die with their parent", () => {
     const { child, match } = await startAndWaitFor(["-e", script], /url (http:\S+)/, children);
     const url = match[1] ?? "";
     expect((await fetch(url)).status).toBeGreaterThan(0);
+    const hosts = prismHosts(child.pid ?? -1);
+    expect(hosts).toHaveLength(1);
     child.kill("SIGKILL");
     await waitUntilClosed(url, 15_000);
+    await waitUntilGone(hosts[0] ?? -1, 15_000);
+  }, 60_000);
+
+  it("stops the Prism servers a killed process started in a shared host, and keeps the host for others", async () => {
+    const host = await startPrismHost();
+    try {
+      const script = `import("./src/mock/index.ts").then(async ({ startProxy }) => {
+        const proxy = await startProxy({ api: "cavuer", upstream: "http://127.0.0.1:9" });
+        console.log("url " + proxy.url);
+      });`;
+      const env = { ...ownEnv(), [PRISM_HOST_ENV]: host.control };
+      const { child, match } = await startAndWaitFor(["-e", script], /url (http:\S+)/, children, env);
+      const url = match[1] ?? "";
+      expect((await fetch(url)).status).toBeGreaterThan(0);
+      // The killed process ran no host of its own: its server is in ours.
+      expect(prismHosts(child.pid ?? -1)).toEqual([]);
+      child.kill("SIGKILL");
+      await waitUntilClosed(url, 15_000);
+      // The host itself lives on and takes the next process's servers.
+      const next = await startAndWaitFor(["-e", script], /url (http:\S+)/, children, env);
+      expect((await fetch(next.match[1] ?? "")).status).toBeGreaterThan(0);
+    } finally {
+      await host.stop();
+    }
   }, 60_000);
 
   it("shows Prism's request log with --verbose, and stops every Prism of `chat-agent-apis mock` killed with SIGKILL", async () => {
@@ -161,7 +237,10 @@ describe("mocks die with their parent", () => {
     while (!/^\[chataibot\] .*conversation\/c1\/messages/m.test(output()) && Date.now() < until)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(output()).toMatch(/^\[chataibot\] .*conversation\/c1\/messages/m);
+    const hosts = prismHosts(child.pid ?? -1);
+    expect(hosts).toHaveLength(1);
     child.kill("SIGKILL");
     await Promise.all(urls.map((url) => waitUntilClosed(url, 15_000)));
+    await waitUntilGone(hosts[0] ?? -1, 15_000);
   }, 60_000);
 });

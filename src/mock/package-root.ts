@@ -31,19 +31,15 @@ export function specPath(api: string): string {
 }
 
 /**
- * The Prism CLI entry point, resolved like an import (this package's node_modules first, then the
- * user's project) rather than through npx, so the pinned 5.14.2 runs and nothing is downloaded.
+ * The installed Prism CLI's package.json, resolved like an import (this package's node_modules
+ * first, then the user's project) rather than through npx, so the pinned 5.14.2 runs and nothing is
+ * downloaded. The Prism host loads Prism's libraries as the CLI there resolves them.
  */
-export function prismBin(): string {
+export function prismCliManifest(): string {
   const bases = [import.meta.url, join(process.cwd(), "package.json")];
   for (const base of bases) {
     try {
-      const manifestPath = createRequire(base).resolve("@stoplight/prism-cli/package.json");
-      const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
-        bin: string | Record<string, string>;
-      };
-      const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin.prism;
-      if (bin) return join(dirname(manifestPath), bin);
+      return createRequire(base).resolve("@stoplight/prism-cli/package.json");
     } catch {
       // Not resolvable from this base; try the next.
     }

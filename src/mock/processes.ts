@@ -1,63 +1,12 @@
-// The lifecycle of every Prism child this process starts. Each runs under a tiny watchdog (a
-// second Node process) that holds a pipe from us on its stdin: when we die in any way, SIGKILL
-// included, the kernel closes that pipe, the watchdog sees end-of-file and stops Prism. Signal
-// handlers alone cannot do that, since SIGKILL runs none. On exit, SIGINT, SIGTERM and SIGHUP we
-// also stop them ourselves, so a clean stop does not wait for the watchdog.
-import { type ChildProcess, spawn } from "node:child_process";
+// The lifecycle of the Prism host this process starts (prism.ts). The host holds a pipe from us on
+// its stdin: when we die in any way, SIGKILL included, the kernel closes that pipe and the host
+// exits with its servers. Signal handlers alone cannot do that, since SIGKILL runs none. On exit,
+// SIGINT, SIGTERM and SIGHUP we also stop it ourselves, so a clean stop does not wait for that.
+import type { ChildProcess } from "node:child_process";
 
 const live = new Set<ChildProcess>();
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 let installed = false;
-
-/** How long the watchdog gives its child to stop after SIGTERM before SIGKILL. */
-export const WATCHDOG_GRACE_MS = 2_000;
-
-// The watchdog's whole program: run the command, forward stop signals, stop it when our stdin
-// closes, and exit as it exits. Kept inline (`node -e`) so it runs the same from src/ under tsx,
-// from dist/ and from a user's node_modules, with nothing to resolve.
-const WATCHDOG = `
-const { spawn } = require("node:child_process");
-const [command, ...args] = process.argv.slice(1);
-const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
-let stopping = false;
-const stop = (signal) => {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  if (!stopping) {
-    stopping = true;
-    setTimeout(() => child.kill("SIGKILL"), ${WATCHDOG_GRACE_MS}).unref();
-  }
-};
-process.stdin.on("end", () => stop("SIGTERM"));
-process.stdin.on("error", () => stop("SIGTERM"));
-process.stdin.resume();
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
-child.on("error", (error) => {
-  process.stderr.write("watchdog: cannot start " + command + ": " + error.message + "\\n");
-  process.exit(127);
-});
-child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGTERM" ? 143 : 1)));
-`;
-
-/**
- * Starts `command args` under the watchdog and tracks it. The returned process is the watchdog:
- * its stdout and stderr are the command's, a signal sent to it reaches the command, and it exits
- * with the command.
- */
-export function spawnSupervised(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): ChildProcess {
-  const child = spawn(process.execPath, ["-e", WATCHDOG, "--", command, ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-    env,
-  });
-  // The pipe must stay open while we live; an error on it (the watchdog gone) is not ours to throw.
-  child.stdin?.on("error", () => {});
-  track(child);
-  return child;
-}
 
 function killAll(): void {
   for (const child of live) child.kill("SIGTERM");
@@ -84,11 +33,8 @@ export function track(child: ChildProcess): void {
   child.once("exit", () => live.delete(child));
 }
 
-/**
- * Stops `child` with SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. The
- * default outlasts the watchdog's own grace, so a watchdog always gets to stop its command first.
- */
-export function terminate(child: ChildProcess, graceMs = WATCHDOG_GRACE_MS + 2_000): Promise<void> {
+/** Stops `child` with SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+export function terminate(child: ChildProcess, graceMs = 2_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);

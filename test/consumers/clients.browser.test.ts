@@ -11,7 +11,7 @@ import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumUnavailable, launchChromium, warnIfSkipped } from "../browser/chromium.js";
-import { type ConsumerProject, consumerUnavailable, createConsumerProject } from "./consumer-project.js";
+import { type ConsumerProject, consumerUnavailable, sharedConsumerProject } from "./consumer-project.js";
 import {
   MISSING_AGENT_MESSAGE,
   startVendorServer,
@@ -48,7 +48,7 @@ describe.skipIf(chromiumUnavailable || consumerUnavailable)("the clients bundled
   let browser: Browser;
   beforeAll(async () => {
     [project, vendor, browser] = await Promise.all([
-      createConsumerProject(),
+      sharedConsumerProject(),
       startVendorServer(),
       launchChromium(),
     ]);
@@ -68,7 +68,6 @@ describe.skipIf(chromiumUnavailable || consumerUnavailable)("the clients bundled
     await browser?.close();
     page?.server.close();
     await vendor?.close();
-    project?.remove();
   });
 
   it("chat, chatStream, a typed error and the identity helpers work in Chromium across origins", async () => {

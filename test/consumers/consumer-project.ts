@@ -2,7 +2,18 @@
 // user would after `npm pack` (or from a registry): only what `files` ships is there, and
 // dependencies resolve from the consumer's own node_modules, never from this repository's.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,26 +36,80 @@ export interface ConsumerProject {
   dir: string;
   /** The packed tarball it installed. */
   tarball: string;
-  remove(): void;
+}
+
+/** How long a half-built project's lock is honoured before it is taken as abandoned. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/**
+ * The consumer project of this build of the package, packed and installed once and shared by every
+ * test file that needs one (three do, and each of the unit runs of .ci/run: packing and installing
+ * is ~12 s of CPU each, issue 17). It lives outside the repository, so nothing resolves from the
+ * repository's node_modules, under a name that is a hash of everything it is made of (dist/,
+ * package.json, the app/ sources and this file): a rebuilt package gets a new project. The test
+ * files only read it; the one that adds a link (the mock test) does so idempotently.
+ */
+export async function sharedConsumerProject(): Promise<ConsumerProject> {
+  const dir = join(tmpdir(), `chat-agent-apis-consumer-${contentKey()}`);
+  const ready = join(dir, ".tarball");
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (existsSync(ready)) return { dir, tarball: readFileSync(ready, "utf8") };
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another worker is building it: wait, unless its lock is abandoned.
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > STALE_LOCK_MS)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      if (!existsSync(ready)) await buildProject(dir, ready);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+/** A hash of what the project is made of. */
+function contentKey(): string {
+  const hash = createHash("sha256");
+  const add = (path: string) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) add(join(path, name));
+      return;
+    }
+    hash.update(path.slice(repoRoot.length)).update("\0").update(readFileSync(path)).update("\0");
+  };
+  for (const path of ["package.json", "dist", "test/consumers/app", "test/consumers/consumer-project.ts"])
+    add(join(repoRoot, path));
+  return hash.digest("hex").slice(0, 16);
 }
 
 /**
  * Packs the repository (without lifecycle scripts: dist/ is already built, and a `prepack` rebuild
  * would race the other test files reading dist/) and installs the tarball into a new project,
  * with @types/node at the floor's version and the optional peer redis (for caac-agent/redis).
- * npm's cache answers for the dependencies when warm.
+ * npm's cache answers for the dependencies when warm. Built in a scratch folder renamed into
+ * place, so no reader sees half a project.
  */
-export async function createConsumerProject(): Promise<ConsumerProject> {
-  const dir = mkdtempSync(join(tmpdir(), "chat-agent-apis-consumer-"));
-  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], {
-    cwd: repoRoot,
-  });
+async function buildProject(dir: string, ready: string): Promise<void> {
+  const scratch = `${dir}.building`;
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  const { stdout } = await run(
+    "npm",
+    ["pack", "--ignore-scripts", "--silent", "--pack-destination", scratch],
+    { cwd: repoRoot },
+  );
   const tarballName = stdout.trim().split("\n").pop() ?? "";
-  const tarball = join(dir, tarballName);
-  if (!tarballName || !existsSync(tarball)) throw new Error(`npm pack printed no tarball name: ${stdout}`);
-  for (const name of readdirSync(appSources)) cpSync(join(appSources, name), join(dir, name));
+  if (!tarballName || !existsSync(join(scratch, tarballName)))
+    throw new Error(`npm pack printed no tarball name: ${stdout}`);
+  for (const name of readdirSync(appSources)) cpSync(join(appSources, name), join(scratch, name));
   writeFileSync(
-    join(dir, "package.json"),
+    join(scratch, "package.json"),
     JSON.stringify({
       name: "chat-agent-apis-consumer",
       private: true,
@@ -54,7 +119,10 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
     }),
   );
   await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
-    cwd: dir,
+    cwd: scratch,
   });
-  return { dir, tarball, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(scratch, dir);
+  // Written last: its presence means the project is complete.
+  writeFileSync(ready, join(dir, tarballName));
 }

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ConsumerProject,
   consumerUnavailable,
-  createConsumerProject,
   repoRoot,
+  sharedConsumerProject,
 } from "./consumer-project.js";
 import {
   MISSING_AGENT_MESSAGE,
@@ -59,11 +59,10 @@ describe.skipIf(consumerUnavailable)("the packed tarball under each runtime", ()
   let project: ConsumerProject;
   let vendor: VendorServer;
   beforeAll(async () => {
-    [project, vendor] = await Promise.all([createConsumerProject(), startVendorServer()]);
+    [project, vendor] = await Promise.all([sharedConsumerProject(), startVendorServer()]);
   }, 180_000);
   afterAll(async () => {
     await vendor?.close();
-    project?.remove();
   });
 
   it("a CommonJS module on this Node can require() every entry point of the ESM-only package", async () => {

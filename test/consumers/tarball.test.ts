@@ -1,51 +1,64 @@
 // The packed tarball as a user installs it: what it ships, that publint and attw find nothing, and
 // that every public subpath type-checks with TypeScript's defaults (skipLibCheck off) under each
-// module resolution and lib a user may have.
+// module resolution and lib a user may have, with TypeScript 5.9 (the JS-API line most users still
+// have) and TypeScript 7 (the native compiler this repository checks and builds with).
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   type ConsumerProject,
   consumerUnavailable,
-  createConsumerProject,
   repoRoot,
+  sharedConsumerProject,
 } from "./consumer-project.js";
 
 const run = promisify(execFile);
 const bin = (name: string) => join(repoRoot, "node_modules/.bin", name);
+
+/**
+ * Each TypeScript a user may type-check the package with, by the path of its own `tsc`: both
+ * packages name their binary `tsc`, so node_modules/.bin/tsc is whichever npm linked last.
+ */
+const TYPESCRIPTS = [
+  { name: "TypeScript 5.9", tsc: join(repoRoot, "node_modules/typescript/bin/tsc") },
+  { name: "TypeScript 7", tsc: join(repoRoot, "node_modules/typescript-7/bin/tsc") },
+] as const;
 
 if (consumerUnavailable) console.warn(`tarball: skipped because ${consumerUnavailable}`);
 
 describe.skipIf(consumerUnavailable)("the packed tarball", () => {
   let project: ConsumerProject;
   beforeAll(async () => {
-    project = await createConsumerProject();
+    project = await sharedConsumerProject();
   }, 180_000);
-  afterAll(() => project?.remove());
 
   /** Type-checks the consumer under one of app/tsconfig.*.json; resolves to tsc's diagnostics. */
-  async function typeCheck(config: string): Promise<string> {
+  async function typeCheck(tsc: string, config: string): Promise<string> {
     try {
-      await run(bin("tsc"), ["-p", join(project.dir, config)], { cwd: project.dir });
+      await run(process.execPath, [tsc, "-p", join(project.dir, config)], { cwd: project.dir });
       return "";
     } catch (error) {
       return String((error as { stdout?: string }).stdout ?? error);
     }
   }
 
-  it("type-checks every public subpath with moduleResolution nodenext, lib es2022 and Node types only", async () => {
-    expect(await typeCheck("tsconfig.nodenext.json")).toBe("");
-  }, 120_000);
+  // Each type-check is a tsc process of its own: side by side, they take one worker for as long as
+  // the slowest, not the sum.
+  for (const { name, tsc } of TYPESCRIPTS) {
+    it.concurrent(`${name}: type-checks every public subpath with moduleResolution nodenext, lib es2022 and Node types only`, async () => {
+      expect(await typeCheck(tsc, "tsconfig.nodenext.json")).toBe("");
+    }, 120_000);
 
-  it("type-checks every public subpath with moduleResolution bundler, lib es2022 and Node types only", async () => {
-    expect(await typeCheck("tsconfig.bundler.json")).toBe("");
-  }, 120_000);
+    it.concurrent(`${name}: type-checks every public subpath with moduleResolution bundler, lib es2022 and Node types only`, async () => {
+      expect(await typeCheck(tsc, "tsconfig.bundler.json")).toBe("");
+    }, 120_000);
 
-  it("type-checks the client subpaths in a browser project (DOM lib, no Node types)", async () => {
-    expect(await typeCheck("tsconfig.browser.json")).toBe("");
-  }, 120_000);
+    it.concurrent(`${name}: type-checks the client subpaths in a browser project (DOM lib, no Node types)`, async () => {
+      expect(await typeCheck(tsc, "tsconfig.browser.json")).toBe("");
+    }, 120_000);
+  }
 
   it("the type-check consumer imports every subpath that package.json exports", () => {
     const { exports } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
@@ -86,16 +99,21 @@ describe.skipIf(consumerUnavailable)("the packed tarball", () => {
   it("`chat-agent-apis mock cavuer` starts from the installed package and answers 200", async () => {
     // The user installs Prism next to the package; link the repository's pinned copy instead of
     // downloading it (Node resolves its dependencies from where the link points).
+    // The project is shared (sharedConsumerProject): an earlier run may have linked it already.
     mkdirSync(join(project.dir, "node_modules/@stoplight"), { recursive: true });
-    symlinkSync(
-      join(repoRoot, "node_modules/@stoplight/prism-cli"),
-      join(project.dir, "node_modules/@stoplight/prism-cli"),
-      "dir",
-    );
+    if (!existsSync(join(project.dir, "node_modules/@stoplight/prism-cli")))
+      symlinkSync(
+        join(repoRoot, "node_modules/@stoplight/prism-cli"),
+        join(project.dir, "node_modules/@stoplight/prism-cli"),
+        "dir",
+      );
+    // Without the test run's shared Prism host: the installed package must start its own.
+    const env = { ...process.env };
+    delete env.CHAT_AGENT_APIS_PRISM_HOST;
     const child = spawn(
       join(project.dir, "node_modules/.bin/chat-agent-apis"),
       ["mock", "cavuer", "--port", "cavuer=0"],
-      { cwd: project.dir, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: project.dir, stdio: ["ignore", "pipe", "pipe"], env },
     );
     let output = "";
     try {

@@ -181,6 +181,8 @@ const wireCases: WireCase[] = [
     expected: 400,
   },
   { name: "unparseable target", path: "//[", body: json(seedBody), expected: 400 },
+  // After the valid Host of the cases before it: a backslash starts an authority as `//` does.
+  { name: "unparseable target after a backslash", path: "/\\[", body: json(seedBody), expected: 400 },
   { name: "absolute-form target", path: "http://agent.test/caac", body: json(seedBody), expected: 200 },
   { name: "asterisk target", path: "*", body: json(seedBody), expected: 200 },
 ];

@@ -102,11 +102,8 @@ export async function serveAgent(
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     if (closing) res.setHeader("connection", "close");
-    const pending = direct
-      ? dispatchDirect(direct, req, res, host, log)
-      : dispatchWeb(handler, req, res, host, log);
-    if (pending) pending.finally(done);
-    else done();
+    if (direct) dispatchDirect(direct, req, res, host, log, done);
+    else dispatchWeb(handler, req, res, host, log).finally(done);
   };
   const server = createServer(
     {
