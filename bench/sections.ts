@@ -1,6 +1,7 @@
 /**
  * Runs only some benchmark sections and prints their rows (no RESULTS.md written):
- * `npx tsx bench/sections.ts client|streaming|agent… [--quick]`.
+ * `npx tsx bench/sections.ts client|streaming|agent… [--quick] [--rounds N]` (`--rounds`: the client
+ * section's interleaved rounds, default 5; more rounds steady the medians on a loaded machine).
  */
 import { parseArgs } from "node:util";
 import { agentRuntime } from "./agent-runtime.js";
@@ -10,7 +11,7 @@ import { streaming } from "./streaming.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { quick: { type: "boolean", default: false } },
+  options: { quick: { type: "boolean", default: false }, rounds: { type: "string" } },
 });
 const quick = values.quick ?? false;
 const run: Record<string, () => Promise<Section>> = {
@@ -18,7 +19,7 @@ const run: Record<string, () => Promise<Section>> = {
     clientOverhead(
       quick
         ? { requests: 200, memoryCalls: 500, rounds: 2 }
-        : { requests: 1000, memoryCalls: 5000, rounds: 5 },
+        : { requests: 1000, memoryCalls: 5000, rounds: Number(values.rounds ?? 5) },
     ),
   streaming: () =>
     streaming(

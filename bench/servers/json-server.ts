@@ -1,7 +1,7 @@
 /** A node:http server answering a GET with a CAAC team and a POST (after reading it) with a Fifth Element chat reply. */
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { CHAT_REPLY, TEAM } from "../client-calls.js";
+import { CHAT_REPLY, TEAM } from "../lib/payloads.js";
 import { announce } from "./ipc.js";
 
 const team = Buffer.from(JSON.stringify(TEAM));

@@ -72,7 +72,9 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   const random = options.random ?? Math.random;
   const logger = options.logger;
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  resolveOptions(options); // reject a bad client-level timeout or maxRetries at construction
+  // Rejects a bad client-level timeout or maxRetries at construction; reused by every call that
+  // brings no options of its own (frozen: it is shared).
+  const defaults = Object.freeze(resolveOptions(options));
 
   // The per-attempt signal (deadline + caller's abort) goes to `fetch` in its init argument, as
   // `baseFetch(request, { ...ext, signal })`: the WHATWG fetch honours `init.signal` over the
@@ -121,7 +123,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
     init: RequestInit | undefined,
     call: RequestOptions,
   ) {
-    const resolved = resolveOptions(options, call);
+    const resolved = call === NO_OPTIONS ? defaults : resolveOptions(options, call);
     // openapi-fetch calls fetch(request, requestInitExt): with a Request, `init` only carries
     // platform extensions (e.g. an undici dispatcher) and is passed through to every attempt.
     const ext = input instanceof Request || input instanceof LightRequest ? init : undefined;
@@ -356,7 +358,7 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   }
 
   const runtime = ((input: Request | string | URL, init?: RequestInit) =>
-    run(input, init, {})) as RuntimeFetch;
+    run(input, init, NO_OPTIONS)) as RuntimeFetch;
   runtimeFetches.add(runtime);
   Object.defineProperties(runtime, {
     withOptions: {
@@ -372,6 +374,9 @@ export function createRuntimeFetch(options: RuntimeOptions = {}): RuntimeFetch {
   });
   return runtime;
 }
+
+/** The per-call options of a call made through the runtime itself, which has none. */
+const NO_OPTIONS: RequestOptions = Object.freeze({});
 
 /** What a redirect hop's `fetch` threw, and the URL it was sending to. */
 class HopFailure {

@@ -95,6 +95,21 @@ describe("createTypedClient", () => {
     await expect(aborted).rejects.toBeInstanceOf(APIUserAbortError);
   });
 
+  it("adds no per-call fetch when a call sets no option", async () => {
+    const { fetch, requests } = recorder([Response.json({ response: "x" })]);
+    const api = client(fetch);
+    expect(api.requestInit()).toEqual({});
+    expect(api.requestInit({ signal: undefined, headers: undefined })).toEqual({});
+    expect(api.requestInit({ maxRetries: 0 }).fetch).toBeTypeOf("function");
+    const result = await api.POST("/chat/{slug}", {
+      params: { path: { slug: "a" } },
+      body: { message: "hi" },
+      ...api.requestInit(),
+    });
+    expect(api.unwrap(result)).toEqual({ response: "x" });
+    expect(requests[0]?.headers.get("authorization")).toBe(`Bearer ${KEY}`);
+  });
+
   it("exposes the resolved timeout for stream idle limits", () => {
     const api = client(recorder([]).fetch);
     expect(api.runtime.resolve().timeout).toBe(60_000);

@@ -8,6 +8,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { APIError, type APIErrorOptions, APIRedirectError } from "./errors.js";
 import { LightRequest } from "./light-request.js";
 import { checkHeaders, type FetchLike, type RequestOptions } from "./options.js";
+import { type PlainClient, plainCall } from "./plain-call.js";
 import { callSecretsOf, credentialValues } from "./redaction.js";
 import { type RedirectTrace, redirectTraceOf } from "./redirects.js";
 import {
@@ -30,8 +31,11 @@ export interface TypedClientOptions extends RuntimeOptions {
 export type TypedClient<Paths extends {}> = Client<Paths> & {
   /** The retrying fetch under this client. */
   readonly runtime: RuntimeFetch;
-  /** Spread into an openapi-fetch call to apply per-call options: `{ body, ...api.requestInit(options) }`. */
-  requestInit(options?: RequestOptions): { fetch: FetchLike };
+  /**
+   * Spread into an openapi-fetch call to apply per-call options: `{ body, ...api.requestInit(options) }`.
+   * Without any option set it is empty: the call then runs on the client's runtime as it is.
+   */
+  requestInit(options?: RequestOptions): { fetch?: FetchLike };
   /** `data` of a 2xx result, else throws the matching `APIError` with this client's secrets redacted. */
   unwrap<T>(result: FetchResult<T>): T;
 };
@@ -53,10 +57,11 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
   // `redirect: "manual"`: the runtime follows redirects itself, keeping credentials on their origin.
   // openapi-fetch builds a LightRequest (no WHATWG Request, see light-request.ts) when only the
   // runtime will see it; middleware and a per-call `fetch` of the caller's own get a real Request.
+  const clientHeaders = { ...authHeaders, ...headers };
   const client = createClient<Paths>({
     baseUrl,
     fetch: runtime,
-    headers: { ...authHeaders, ...headers },
+    headers: clientHeaders,
     redirect: "manual",
     Request: LightRequest.Constructor,
   });
@@ -68,11 +73,29 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
     (init?.fetch !== undefined && !isRuntimeFetch(init.fetch))
       ? { ...init, Request: init?.Request ?? globalThis.Request }
       : init;
+  // A plain call skips openapi-fetch's general machinery (plain-call.ts); it never has middleware.
+  const plain: PlainClient = {
+    baseUrl: baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl,
+    headers: clientHeaders,
+    fetch: runtime,
+    isRuntimeFetch,
+  };
   // Each method, with the Request class its call needs (openapi-fetch's per-call `Request` option).
   const methods = {} as Record<string, unknown>;
   for (const name of ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const) {
     const method = client[name] as (path: unknown, init: Init) => unknown;
-    methods[name] = (path: unknown, init: Init) => method(path, real(init));
+    methods[name] = (path: unknown, init: Init) => {
+      if (!middlewareUsed && typeof path === "string") {
+        try {
+          const result = plainCall(plain, name, path, init as Parameters<typeof plainCall>[3]);
+          if (result !== undefined) return result;
+        } catch (error) {
+          // openapi-fetch reports a bad header or body as a rejection, and so does a plain call.
+          return Promise.reject(error);
+        }
+      }
+      return method(path, real(init));
+    };
   }
   const request = client.request as (method: unknown, path: unknown, init: Init) => unknown;
   return {
@@ -86,10 +109,23 @@ export function createTypedClient<Paths extends {}>(options: TypedClientOptions)
       client.use(...middleware);
     },
     runtime,
-    requestInit: (call) => ({ fetch: runtime.withOptions(call) }),
+    // No per-call fetch (a closure, a WeakSet entry and an options check per call) when nothing is set.
+    requestInit: (call) => (hasOptions(call) ? { fetch: runtime.withOptions(call) } : NO_INIT),
+    // A 2xx that no redirect led to is `data` as is: the secrets are gathered only for an error.
     unwrap: <T>(result: FetchResult<T>): T =>
-      unwrap(result, { secrets: [...runtime.secrets, ...callSecretsOf(result.response)] }),
+      result.response.ok && redirectTraceOf(result.response) === undefined
+        ? (result.data as T)
+        : unwrap(result, { secrets: [...runtime.secrets, ...callSecretsOf(result.response)] }),
   };
+}
+
+/** What `requestInit` returns for a call without options (frozen: it is shared by every call). */
+const NO_INIT: { fetch?: FetchLike } = Object.freeze({});
+
+/** Whether `call` sets any option (an option set to `undefined` is not set). */
+function hasOptions(call: RequestOptions | undefined): boolean {
+  for (const name in call) if (call[name as keyof RequestOptions] !== undefined) return true;
+  return false;
 }
 
 /** The shape of every openapi-fetch result. */
