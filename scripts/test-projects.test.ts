@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 
 /** The files `npx vitest list --filesOnly <args>` selects, without their project prefix, sorted. */
 function listed(args: string[]): string[] {
-  const out = execFileSync("npx", ["--no-install", "vitest", "list", "--filesOnly", ...args], {
+  const out = execFileSync("node_modules/.bin/vitest", ["list", "--filesOnly", ...args], {
     encoding: "utf8",
     env: { ...process.env, NODE_NO_WARNINGS: "1" },
   });
