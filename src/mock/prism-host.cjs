@@ -100,7 +100,12 @@ async function listen(entry, { mode, spec, upstream, host, port, errors, verbose
     mode === "proxy"
       ? { ...shared, isProxy: true, upstream: new URL(upstream) }
       : { ...shared, isProxy: false };
-  const logger = createLogger("CLI", { level: verbose ? "info" : "warn" }, logDestination(entry, verbose));
+  // Levels by name, as the CLI logs them (its createServer.js), not pino's numbers.
+  const logger = createLogger(
+    "CLI",
+    { level: verbose ? "info" : "warn", formatters: { level: (label) => ({ level: label }) } },
+    logDestination(entry, verbose),
+  );
   const server = createPrismServer(operations, {
     cors: true,
     config,
