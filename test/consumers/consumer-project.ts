@@ -73,6 +73,19 @@ export async function sharedConsumerProject(): Promise<ConsumerProject> {
   }
 }
 
+/**
+ * What the project is made of: package.json, every folder its `files` ships from (dist/, and the
+ * specs and bundles the mocks read), the consumer's sources and this file.
+ */
+export const PROJECT_INPUTS = [
+  "package.json",
+  "dist",
+  "specs",
+  "generated",
+  "test/consumers/app",
+  "test/consumers/consumer-project.ts",
+] as const;
+
 /** A hash of what the project is made of. */
 function contentKey(): string {
   const hash = createHash("sha256");
@@ -83,8 +96,7 @@ function contentKey(): string {
     }
     hash.update(path.slice(repoRoot.length)).update("\0").update(readFileSync(path)).update("\0");
   };
-  for (const path of ["package.json", "dist", "test/consumers/app", "test/consumers/consumer-project.ts"])
-    add(join(repoRoot, path));
+  for (const path of PROJECT_INPUTS) add(join(repoRoot, path));
   return hash.digest("hex").slice(0, 16);
 }
 
