@@ -46,7 +46,7 @@ let nextId = 1;
 
 /**
  * A pino destination for one server: keeps its last lines for error messages and, when verbose,
- * prints each as `[name] …` on stdout, in the CLI's shape (`[HTTP SERVER] POST /path info …`).
+ * prints each as `[name] …` on stdout, in the CLI's shape (`[HTTP SERVER] post /path info …`).
  */
 function logDestination(entry, verbose) {
   return new Writable({
