@@ -161,6 +161,17 @@ describe("startMocks", () => {
     expect(prismHosts(process.pid)).toEqual([]);
   }, 60_000);
 
+  it("names CHAT_AGENT_APIS_PRISM_HOST when it is not a control URL or its host does not answer", async () => {
+    try {
+      for (const value of ["garbage", "http://127.0.0.1:9/#token", "http://127.0.0.1:9/"]) {
+        process.env[PRISM_HOST_ENV] = value;
+        await expect(startMocks({ apis: ["cavuer"] }), value).rejects.toThrow(PRISM_HOST_ENV);
+      }
+    } finally {
+      delete process.env[PRISM_HOST_ENV];
+    }
+  });
+
   it("rejects unknown APIs, ports for APIs not started and an empty host before starting anything", async () => {
     await expect(startMocks({ apis: ["nope" as "cavuer"] })).rejects.toThrow(/unknown API "nope"/);
     await expect(startMocks({ apis: ["cavuer"], ports: { caac: 0 } })).rejects.toThrow(
@@ -234,9 +245,11 @@ describe("mocks die with their parent", () => {
     expect(urls).toHaveLength(2);
     await fetch(`${urls[0]}/conversation/c1/messages`, { method: "POST" });
     const until = Date.now() + 10_000;
-    while (!/^\[chataibot\] .*conversation\/c1\/messages/m.test(output()) && Date.now() < until)
+    // The CLI's shape: the logger, the request, the level's name (not pino's number), the message.
+    const line = /^\[chataibot\] \[HTTP SERVER\] post \/conversation\/c1\/messages info Request received$/m;
+    while (!line.test(output()) && Date.now() < until)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(output()).toMatch(/^\[chataibot\] .*conversation\/c1\/messages/m);
+    expect(output()).toMatch(line);
     const hosts = prismHosts(child.pid ?? -1);
     expect(hosts).toHaveLength(1);
     child.kill("SIGKILL");

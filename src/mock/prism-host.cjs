@@ -46,7 +46,7 @@ let nextId = 1;
 
 /**
  * A pino destination for one server: keeps its last lines for error messages and, when verbose,
- * prints each as `[name] …` on stdout, in the CLI's shape (`[HTTP SERVER] POST /path info …`).
+ * prints each as `[name] …` on stdout, in the CLI's shape (`[HTTP SERVER] post /path info …`).
  */
 function logDestination(entry, verbose) {
   return new Writable({
@@ -100,7 +100,12 @@ async function listen(entry, { mode, spec, upstream, host, port, errors, verbose
     mode === "proxy"
       ? { ...shared, isProxy: true, upstream: new URL(upstream) }
       : { ...shared, isProxy: false };
-  const logger = createLogger("CLI", { level: verbose ? "info" : "warn" }, logDestination(entry, verbose));
+  // Levels by name, as the CLI logs them (its createServer.js), not pino's numbers.
+  const logger = createLogger(
+    "CLI",
+    { level: verbose ? "info" : "warn", formatters: { level: (label) => ({ level: label }) } },
+    logDestination(entry, verbose),
+  );
   const server = createPrismServer(operations, {
     cors: true,
     config,

@@ -165,13 +165,28 @@ async function releaseSession(session: Session): Promise<void> {
 
 async function openSession(): Promise<Session> {
   const named = process.env[PRISM_HOST_ENV];
-  const host = named ? { control: named, stop: async () => {} } : await startPrismHost();
+  if (named) {
+    // A shared host someone else runs: a bad value or a dead host must say where it came from.
+    try {
+      return await connect(named, async () => {});
+    } catch (error) {
+      throw new Error(`${PRISM_HOST_ENV}=${redactToken(named)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  const host = await startPrismHost();
   try {
     return await connect(host.control, host.stop);
   } catch (error) {
     await host.stop();
     throw error;
   }
+}
+
+/** `value` with a control URL's token (its hash) hidden, for error messages. */
+function redactToken(value: string): string {
+  return value.replace(/#.+$/, "#…");
 }
 
 /** A Prism host this process runs: its control URL, and how to stop it. */
@@ -235,10 +250,15 @@ export function startPrismHost(): Promise<PrismHost> {
 
 /** Opens a session on the host at `control`; it lasts as long as its HTTP exchange. */
 function connect(control: string, stopHost: () => Promise<void>): Promise<Session> {
-  const url = new URL(control);
-  const token = url.hash.slice(1);
-  if (url.protocol !== "http:" || token === "")
-    throw new TypeError(`${PRISM_HOST_ENV} must be a Prism host's control URL, http://host:port/#token`);
+  let url: URL | undefined;
+  try {
+    url = new URL(control);
+  } catch {
+    // Reported below.
+  }
+  const token = url?.hash.slice(1) ?? "";
+  if (url?.protocol !== "http:" || token === "")
+    throw new TypeError("not a Prism host's control URL, http://host:port/#token");
   const headers = { authorization: `Bearer ${token}` };
   const command: Session["command"] = (method, path, body) =>
     new Promise((resolve, reject) => {

@@ -55,13 +55,8 @@ export async function sharedConsumerProject(): Promise<ConsumerProject> {
   const lock = `${dir}.lock`;
   for (;;) {
     if (existsSync(ready)) return { dir, tarball: readFileSync(ready, "utf8") };
-    try {
-      mkdirSync(lock);
-    } catch {
-      // Another worker is building it: wait, unless its lock is abandoned.
-      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (since !== undefined && Date.now() - since > STALE_LOCK_MS)
-        rmSync(lock, { recursive: true, force: true });
+    if (!tryLock(lock)) {
+      // Another worker is building it: wait.
       await new Promise((resolve) => setTimeout(resolve, 250));
       continue;
     }
@@ -73,6 +68,59 @@ export async function sharedConsumerProject(): Promise<ConsumerProject> {
   }
 }
 
+/**
+ * Takes `lock` (a directory holding its owner's pid) and returns true, or returns false while
+ * another live process holds it. A lock whose owner has exited (a run interrupted mid-build: Ctrl+C,
+ * SIGKILL) is taken over at once, not after STALE_LOCK_MS: the next run's consumer tests would
+ * otherwise wait past their 60 s hook timeout.
+ */
+export function tryLock(lock: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      return true;
+    } catch {
+      if (!abandoned(lock)) return false;
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return false;
+}
+
+function abandoned(lock: string): boolean {
+  const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+  if (since === undefined) return false;
+  let owner = 0;
+  try {
+    owner = Number(readFileSync(join(lock, "pid"), "utf8"));
+  } catch {
+    // Not written yet.
+  }
+  if (owner > 0) {
+    try {
+      process.kill(owner, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ESRCH") return true;
+    }
+  }
+  // No pid yet (its owner is between mkdir and write) or a live owner: only a very old lock is abandoned.
+  return Date.now() - since > STALE_LOCK_MS;
+}
+
+/**
+ * What the project is made of: package.json, every folder its `files` ships from (dist/, and the
+ * specs and bundles the mocks read), the consumer's sources and this file.
+ */
+export const PROJECT_INPUTS = [
+  "package.json",
+  "dist",
+  "specs",
+  "generated",
+  "test/consumers/app",
+  "test/consumers/consumer-project.ts",
+] as const;
+
 /** A hash of what the project is made of. */
 function contentKey(): string {
   const hash = createHash("sha256");
@@ -83,8 +131,7 @@ function contentKey(): string {
     }
     hash.update(path.slice(repoRoot.length)).update("\0").update(readFileSync(path)).update("\0");
   };
-  for (const path of ["package.json", "dist", "test/consumers/app", "test/consumers/consumer-project.ts"])
-    add(join(repoRoot, path));
+  for (const path of PROJECT_INPUTS) add(join(repoRoot, path));
   return hash.digest("hex").slice(0, 16);
 }
 
