@@ -5,9 +5,11 @@
 // default ports and each spec's `servers`, so runtime code has one source for them; then the Ajv
 // standalone validators (generate-validators.ts).
 //
-// Everything runs in this one process: the bundles come from @redocly/openapi-core's `bundle()`,
-// the library Redocly's CLI runs (the same output byte for byte), instead of one `redocly bundle`
-// process per API, each of which spent ~1 s of CPU starting up (issue 17: 8.7 s -> ~3 s).
+// Everything runs in this one process: the bundles come from @redocly/openapi-core's `bundle()`
+// (1.34, the copy openapi-typescript installs) instead of one `redocly bundle` process per API, each
+// of which spent ~1 s of CPU starting up (issue 17: 8.7 s -> ~3 s). Redocly CLI 2.77 carries its own
+// copy of that bundler; on 2026-12-02 both gave the same bytes for all six specs. bundle() is given
+// redocly.yaml's root config: per-API decorators or preprocessors (there are none) would be ignored.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { bundle, loadConfig } from "@redocly/openapi-core";

@@ -159,7 +159,11 @@ async function acquireSession(): Promise<Session> {
 async function releaseSession(session: Session): Promise<void> {
   session.users -= 1;
   if (session.users > 0) return;
-  if (current && (await current) === session) current = undefined;
+  if (current && (await current) === session) {
+    // A start may have joined the session while we waited for `current`: then it lives on.
+    if (session.users > 0) return;
+    current = undefined;
+  }
   await session.close().catch(() => {});
 }
 
