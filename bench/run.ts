@@ -4,7 +4,7 @@
  * (well under 30 s) and writes to a temp file unless `--out` is given. `--only client,agent` runs
  * only those sections (client, streaming, agent, bridge, tooling) and, like `--quick`, writes to a
  * temp file unless `--out` is given, so a partial run never replaces RESULTS.md.
- * `--tooling-rounds C,T` sets the spec tooling's rounds (contract, npm test; default 3,1).
+ * `--tooling-rounds C,T` sets the spec tooling's rounds (contract, npm test; default 3,1; 0 skips one).
  */
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,9 +45,11 @@ for (const name of only ?? [])
 const toolingRounds = values["tooling-rounds"]?.split(",").map(Number);
 if (
   toolingRounds &&
-  (toolingRounds.length !== 2 || !toolingRounds.every((n) => Number.isInteger(n) && n > 0))
+  (toolingRounds.length !== 2 || !toolingRounds.every((n) => Number.isInteger(n) && n >= 0))
 ) {
-  console.error("bench: --tooling-rounds takes two positive integers, contract and npm test rounds: 3,1");
+  console.error(
+    "bench: --tooling-rounds takes two integers ≥ 0, contract and npm test rounds (0 skips it): 3,1",
+  );
   process.exit(2);
 }
 const defaultOut = fileURLToPath(new URL("RESULTS.md", import.meta.url));
