@@ -4,7 +4,8 @@
  * (well under 30 s) and writes to a temp file unless `--out` is given. `--only client,agent` runs
  * only those sections (client, streaming, agent, bridge, tooling) and, like `--quick`, writes to a
  * temp file unless `--out` is given, so a partial run never replaces RESULTS.md.
- * `--tooling-rounds C,T` sets the spec tooling's rounds (contract, npm test; default 3,1; 0 skips one).
+ * `--tooling-rounds C,T` sets the spec tooling's rounds (contract, npm test; default 3,1; 0 skips one);
+ * `--rounds N` the client section's interleaved rounds (default 5; more steady the medians on a loaded machine).
  */
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,12 +26,13 @@ const { values } = parseArgs({
     baseline: { type: "string" },
     only: { type: "string" },
     "tooling-rounds": { type: "string" },
+    rounds: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (values.help) {
   console.log(
-    "usage: npm run bench [-- --quick] [-- --out <file>] [-- --baseline <checkout of an older commit>] [-- --only client,streaming,agent,bridge,tooling] [-- --tooling-rounds 3,1]",
+    "usage: npm run bench [-- --quick] [-- --out <file>] [-- --baseline <checkout of an older commit>] [-- --only client,streaming,agent,bridge,tooling] [-- --tooling-rounds 3,1] [-- --rounds 5]",
   );
   process.exit(0);
 }
@@ -52,6 +54,11 @@ if (
   );
   process.exit(2);
 }
+const clientRounds = Number(values.rounds ?? 5);
+if (!Number.isInteger(clientRounds) || clientRounds < 1) {
+  console.error("bench: --rounds takes a positive integer, the client section's rounds: 5");
+  process.exit(2);
+}
 const defaultOut = fileURLToPath(new URL("RESULTS.md", import.meta.url));
 const out =
   values.out ??
@@ -65,7 +72,7 @@ const sizes = quick
       bridge: { connections: 10, duration: 1, rounds: 1 },
     }
   : {
-      client: { requests: 1000, memoryCalls: 5000, rounds: 5 },
+      client: { requests: 1000, memoryCalls: 5000, rounds: clientRounds },
       stream: { bytes: 20e6, rounds: 3, shortProbes: 200, longProbes: 1000, fillerPerProbe: 20_000 },
       agent: { connections: 50, duration: 10, warmup: 2, rounds: 2 },
       bridge: { connections: 20, duration: 5, rounds: 2 },

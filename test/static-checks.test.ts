@@ -32,42 +32,25 @@ function run(command: string): Promise<{ code: number; output: string }> {
 // Generous bounds: each is a few seconds alone, but shares two cores with the rest of the suite.
 const CHECK_TIMEOUT_MS = 300_000;
 
+/** Each check: its test name and the script that runs it (its exit code decides). */
+const CHECKS = [
+  ["lint: every spec passes Redocly's recommended-strict", "scripts/lint redocly"],
+  ["lint: Biome finds nothing (format, lint, warnings and import cycles included)", "scripts/lint biome"],
+  ["lint: every TypeScript file type-checks (tsc, strict)", "scripts/lint tsc"],
+  ["generated/ matches a fresh `npm run generate` of specs/ and redocly.yaml", "scripts/check-generated"],
+] as const;
+
 describe.concurrent("the tree-wide checks", () => {
-  it(
-    "lint: every spec passes Redocly's recommended-strict",
-    async () => {
-      const { code, output } = await run("bash scripts/lint redocly");
-      expect(code, `scripts/lint redocly failed:\n${output}`).toBe(0);
-    },
-    CHECK_TIMEOUT_MS,
-  );
-
-  it(
-    "lint: Biome finds nothing (format, lint, warnings and import cycles included)",
-    async () => {
-      const { code, output } = await run("bash scripts/lint biome");
-      expect(code, `scripts/lint biome failed:\n${output}`).toBe(0);
-    },
-    CHECK_TIMEOUT_MS,
-  );
-
-  it(
-    "lint: every TypeScript file type-checks (tsc, strict)",
-    async () => {
-      const { code, output } = await run("bash scripts/lint tsc");
-      expect(code, `scripts/lint tsc failed:\n${output}`).toBe(0);
-    },
-    CHECK_TIMEOUT_MS,
-  );
-
-  it(
-    "generated/ matches a fresh `npm run generate` of specs/ and redocly.yaml",
-    async () => {
-      const { code, output } = await run("bash scripts/check-generated");
-      expect(code, `scripts/check-generated failed:\n${output}`).toBe(0);
-    },
-    CHECK_TIMEOUT_MS,
-  );
+  for (const [name, script] of CHECKS) {
+    it(
+      name,
+      async () => {
+        const { code, output } = await run(`bash ${script}`);
+        expect(code, `${script} failed:\n${output}`).toBe(0);
+      },
+      CHECK_TIMEOUT_MS,
+    );
+  }
 
   it(
     "the import-cycle rule fires on a cycle of type-only imports",
